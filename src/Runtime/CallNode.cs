@@ -1,0 +1,52 @@
+using System.Threading;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// A node of the calling-context tree: one function reached by one logical call path. Children are a lock-free
+    /// singly linked list (readers never lock; insertion locks the parent, which happens once per new path).
+    /// Counters are updated with Interlocked because an async call may complete on any thread.
+    /// </summary>
+    internal sealed class CallNode
+    {
+        public readonly int FunctionId;
+        public readonly CallNode? Parent;
+        public readonly int SessionId;
+        CallNode? firstChild;
+        CallNode? nextSibling;
+
+        public long Started, Calls, Faults, Suspends, WallTicks, SelfCpuNs, SelfAllocBytes;
+
+        public CallNode(int functionId, CallNode? parent, int sessionId)
+        {
+            FunctionId = functionId;
+            Parent = parent;
+            SessionId = sessionId;
+        }
+
+        public CallNode? FirstChild => Volatile.Read(ref firstChild);
+        public CallNode? NextSibling => nextSibling;
+
+        /// <summary>The child for <paramref name="functionId"/>, created on first use (the only allocation in recording).</summary>
+        public CallNode Child(int functionId, ThreadRecorder thread)
+        {
+            for (var c = Volatile.Read(ref firstChild); c != null; c = c.nextSibling)
+                if (c.FunctionId == functionId) return c;
+            return AddChild(functionId, thread);
+        }
+
+        CallNode AddChild(int functionId, ThreadRecorder thread)
+        {
+            lock (this)
+            {
+                for (var c = firstChild; c != null; c = c.nextSibling)
+                    if (c.FunctionId == functionId) return c;
+                var before = Allocations.CurrentThread();
+                var node = new CallNode(functionId, this, SessionId) { nextSibling = firstChild };
+                Volatile.Write(ref firstChild, node);
+                thread.ExcludeAllocationsSince(before);
+                return node;
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// Whole-process profiling: with ASYNCPROF_OUTPUT=&lt;path&gt; set, the first probe a woven method reaches starts a
+    /// session, and the profile is written to that path when the process exits.
+    /// ASYNCPROF_CPU_WINDOW_US sets the CPU window (docs/profile-schema.md).
+    /// </summary>
+    internal static class EnvironmentSession
+    {
+        public const long DefaultCpuWindowNs = 250_000;
+
+        public static void StartIfRequested()
+        {
+            var path = Environment.GetEnvironmentVariable("ASYNCPROF_OUTPUT");
+            if (string.IsNullOrEmpty(path)) return;
+            var session = Recorder.Start(CpuWindowNs());
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(session, path!);
+        }
+
+        public static long CpuWindowNs()
+        {
+            var text = Environment.GetEnvironmentVariable("ASYNCPROF_CPU_WINDOW_US");
+            return long.TryParse(text, out var us) && us >= 0 ? us * 1000 : DefaultCpuWindowNs;
+        }
+
+        static void Write(Session session, string path)
+        {
+            try
+            {
+                Recorder.Stop(session);
+                ProfileWriter.WriteFile(session, path);
+            }
+            catch (Exception e)
+            {
+                // The process is exiting: the console is the only place left to say why there is no profile.
+                Console.Error.WriteLine($"asyncprof: could not write {path}: {e.Message}");
+            }
+        }
+    }
+}

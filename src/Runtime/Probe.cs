@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// The only API woven code calls. Keep it small and stable: the weaver emits calls to exactly these members.
+    /// Fast path when no session is active: woven code reads <see cref="Active"/> once at entry and skips the rest;
+    /// the exit-side probes test a field woven code owns (a token or <see cref="AsyncCall"/>) and return.
+    /// Nothing here allocates, locks or throws on the fast path.
+    /// </summary>
+    public static class Probe
+    {
+        /// <summary>True while any profiling session records. Woven code reads it with a single ldsfld.</summary>
+        public static bool Active;
+
+        static Probe() => Recorder.Bootstrap();
+
+        /// <summary>Called once per woven module (from its method table's type initializer) to get its id base.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)] // GetCallingAssembly must see the woven module
+        public static int RegisterModule(string methodTable) =>
+            Recorder.RegisterModule(methodTable, System.Reflection.Assembly.GetCallingAssembly().GetName().Name ?? "");
+
+        // ---- ordinary methods: token = Active ? Enter(id) : 0; try { body } fault { ExitFault(token) }; Exit(token)
+
+        /// <summary>Entry of an ordinary method. Returns a token for <see cref="Exit"/>; 0 when nothing was recorded.</summary>
+        public static int Enter(int methodId) => Recorder.Enter(methodId);
+
+        /// <summary>Normal return of an ordinary method.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Exit(int token) { if (token != 0) Recorder.Exit(token, faulted: false); }
+
+        /// <summary>Exit of an ordinary method by exception (from a fault handler).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void ExitFault(int token) { if (token != 0) Recorder.Exit(token, faulted: true); }
+
+        // ---- async state machines (async methods and async iterators): the call state lives in a field woven into the state machine
+
+        /// <summary>Start of every MoveNext of an async method or async iterator: the first one starts the call, later ones resume it.</summary>
+        public static void AsyncMoveNext(ref AsyncCall call, int methodId) => Recorder.MoveNext(ref call, methodId, flowsContext: true);
+
+        /// <summary>Start of every MoveNext of a sync iterator.</summary>
+        public static void IteratorMoveNext(ref AsyncCall call, int methodId) => Recorder.MoveNext(ref call, methodId, flowsContext: false);
+
+        /// <summary>Before the builder's AwaitOnCompleted/AwaitUnsafeOnCompleted: the call suspends, it does not exit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Suspend(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Suspend(ref call); }
+
+        /// <summary>Before the builder's SetResult: the call completes (recorded before the caller's continuation can run inline).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Complete(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Complete(ref call, faulted: false); }
+
+        /// <summary>Before the builder's SetException (or an iterator's fault): the call completes as faulted.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Fault(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Complete(ref call, faulted: true); }
+
+        /// <summary>
+        /// An iterator hands out an item (<paramref name="hasMore"/> true: a suspension) or ends (false: completion).
+        /// Sync iterators: at MoveNext's return with its result; async iterators: before the promise's SetResult(bool).
+        /// The bool comes first so woven code can <c>dup</c> the value already on the stack.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Yield(bool hasMore, ref AsyncCall call)
+        {
+            if (call.Phase != AsyncCall.Running) return;
+            if (hasMore) Recorder.Suspend(ref call); else Recorder.Complete(ref call, faulted: false);
+        }
+
+        /// <summary>An iterator is disposed: an enumeration abandoned before its end completes here.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Dispose(ref AsyncCall call) { if (call.Phase == AsyncCall.Suspended) Recorder.CompleteSuspended(ref call); }
+    }
+
+    /// <summary>
+    /// Per-call state of an async method or iterator, stored in a field the weaver adds to its state machine.
+    /// Opaque to woven code, which only passes it by reference. A Release-build struct state machine is copied into
+    /// its heap box at the first real suspension; everything here is written before that copy, so it travels along.
+    /// </summary>
+    public struct AsyncCall
+    {
+        internal const int NotStarted = 0, Running = 1, Suspended = 2, Done = 3;
+        internal int Phase;
+        internal int Suspends;
+        internal long StartTimestamp;
+        internal object? Node;
+        internal int Session;
+    }
+}

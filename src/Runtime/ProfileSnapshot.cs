@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// A consistent-enough copy of a session's tree with everything the file needs derived from it: ids, inclusive
+    /// figures, per-function and per-edge totals. Recursion: inclusive figures of a function (and of an edge into
+    /// it) sum only its outermost nodes, so nested calls of the same function are never counted twice.
+    /// </summary>
+    internal sealed class ProfileSnapshot
+    {
+        internal sealed class Node
+        {
+            public int Id;
+            public int ParentIndex = -1;
+            public int FunctionId; // global function id
+            public int FunctionLocalId; // id in the file
+            public bool Outermost; // no ancestor of the same function
+            public long Calls, InFlight, Faults, Suspends, WallNs, SelfCpuNs, CpuNs, SelfAllocBytes, AllocBytes;
+        }
+
+        internal sealed class Function
+        {
+            public int Id;
+            public FunctionInfo Info = null!;
+            public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
+        }
+
+        internal sealed class Edge
+        {
+            public int? Caller;
+            public int Callee;
+            public long Calls, WallNs, CpuNs, AllocBytes;
+        }
+
+        public readonly List<Node> Nodes = new List<Node>();
+
+        public readonly List<Function> Functions = new List<Function>();
+        public readonly List<Edge> Edges = new List<Edge>();
+        public long DurationNs;
+
+        static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+
+        public static ProfileSnapshot Take(Session session)
+        {
+            // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
+            ThreadRecorder.Existing(session)?.CloseWindow(Stopwatch.GetTimestamp());
+            var snapshot = new ProfileSnapshot();
+            var end = session.StopTimestamp != 0 ? session.StopTimestamp : Stopwatch.GetTimestamp();
+            snapshot.DurationNs = (long)((end - session.StartTimestamp) * TicksToNs);
+            snapshot.CollectNodes(session.Root);
+            snapshot.SumInclusive();
+            snapshot.DeriveFunctionsAndEdges();
+            return snapshot;
+        }
+
+        void CollectNodes(CallNode root)
+        {
+            var onPath = new Dictionary<int, int>();
+            // explicit stack: deep recursion in user code must not overflow the writer
+            var stack = new Stack<(CallNode node, int parentIndex, bool exiting)>();
+            for (var c = root.FirstChild; c != null; c = c.NextSibling) stack.Push((c, -1, false));
+            while (stack.Count > 0)
+            {
+                var (cn, parentIndex, exiting) = stack.Pop();
+                if (exiting)
+                {
+                    onPath[cn.FunctionId]--;
+                    continue;
+                }
+                onPath.TryGetValue(cn.FunctionId, out var active);
+                var calls = Volatile.Read(ref cn.Calls);
+                var node = new Node
+                {
+                    Id = Nodes.Count + 1,
+                    ParentIndex = parentIndex,
+                    FunctionId = cn.FunctionId,
+                    Outermost = active == 0,
+                    Calls = calls,
+                    InFlight = Math.Max(0, Volatile.Read(ref cn.Started) - calls),
+                    Faults = Volatile.Read(ref cn.Faults),
+                    Suspends = Volatile.Read(ref cn.Suspends),
+                    WallNs = (long)(Volatile.Read(ref cn.WallTicks) * TicksToNs),
+                    SelfCpuNs = Volatile.Read(ref cn.SelfCpuNs),
+                    SelfAllocBytes = Volatile.Read(ref cn.SelfAllocBytes),
+                };
+                node.CpuNs = node.SelfCpuNs;
+                node.AllocBytes = node.SelfAllocBytes;
+                var index = Nodes.Count;
+                Nodes.Add(node);
+                onPath[cn.FunctionId] = active + 1;
+                stack.Push((cn, parentIndex, true));
+                for (var c = cn.FirstChild; c != null; c = c.NextSibling) stack.Push((c, index, false));
+            }
+        }
+
+        void SumInclusive()
+        {
+            // pre-order: every child comes after its parent, so walking backwards finishes children first
+            for (var i = Nodes.Count - 1; i >= 0; i--)
+            {
+                var n = Nodes[i];
+                if (n.ParentIndex < 0) continue;
+                var p = Nodes[n.ParentIndex];
+                p.CpuNs += n.CpuNs;
+                p.AllocBytes += n.AllocBytes;
+            }
+        }
+
+        void DeriveFunctionsAndEdges()
+        {
+            var byGlobalId = new Dictionary<int, Function>();
+            var edges = new Dictionary<(int?, int), Edge>();
+            foreach (var n in Nodes)
+            {
+                if (!byGlobalId.TryGetValue(n.FunctionId, out var f))
+                {
+                    f = new Function { Id = Functions.Count + 1, Info = FunctionTable.Get(n.FunctionId) };
+                    byGlobalId.Add(n.FunctionId, f);
+
+                    Functions.Add(f);
+                }
+                n.FunctionLocalId = f.Id;
+                f.Calls += n.Calls;
+                f.InFlight += n.InFlight;
+                f.Faults += n.Faults;
+                f.Suspends += n.Suspends;
+                f.SelfCpuNs += n.SelfCpuNs;
+                f.SelfAllocBytes += n.SelfAllocBytes;
+
+                int? caller = n.ParentIndex < 0 ? (int?)null : byGlobalId[Nodes[n.ParentIndex].FunctionId].Id;
+                if (!edges.TryGetValue((caller, f.Id), out var e))
+                {
+                    e = new Edge { Caller = caller, Callee = f.Id };
+                    edges.Add((caller, f.Id), e);
+                    Edges.Add(e);
+                }
+                e.Calls += n.Calls;
+                if (!n.Outermost) continue;
+                f.WallNs += n.WallNs;
+                f.CpuNs += n.CpuNs;
+                f.AllocBytes += n.AllocBytes;
+                e.WallNs += n.WallNs;
+                e.CpuNs += n.CpuNs;
+                e.AllocBytes += n.AllocBytes;
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace AsyncProf
+{
+    /// <summary>Writes a session as asyncprof/1 JSON (docs/profile-schema.md), atomically: temp file, then rename.</summary>
+    internal static class ProfileWriter
+    {
+        public const string Schema = "asyncprof/1";
+
+        public static void WriteFile(Session session, string path)
+        {
+            var snapshot = ProfileSnapshot.Take(session);
+            var full = Path.GetFullPath(path);
+            var dir = Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+            var temp = full + ".tmp" + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture);
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
+                Write(session, snapshot, text);
+            if (File.Exists(full)) File.Delete(full);
+            File.Move(temp, full);
+        }
+
+        static void Write(Session session, ProfileSnapshot s, TextWriter text)
+        {
+            var w = new JsonTextWriter(text);
+            w.StartObject();
+            w.String("schema", Schema);
+            WriteProcess(session, s, w);
+            w.NewLine();
+            w.StartArray("functions");
+            foreach (var f in s.Functions)
+            {
+                w.NewLine();
+                w.StartObject();
+                w.Number("id", f.Id);
+                w.String("name", f.Info.Name);
+                w.String("kind", f.Info.Kind);
+                w.String("module", f.Info.Module);
+                w.String("file", f.Info.File.Length == 0 ? null : f.Info.File);
+                w.Number("line", f.Info.Line);
+                w.Number("calls", f.Calls);
+                w.Number("inFlight", f.InFlight);
+                w.Number("faults", f.Faults);
+                w.Number("suspends", f.Suspends);
+                w.Number("wallNs", f.WallNs);
+                w.Number("cpuNs", f.CpuNs);
+                w.Number("selfCpuNs", f.SelfCpuNs);
+                w.Number("allocBytes", f.AllocBytes);
+                w.Number("selfAllocBytes", f.SelfAllocBytes);
+                w.EndObject();
+            }
+            w.EndArray();
+            w.NewLine();
+            w.StartArray("edges");
+            foreach (var e in s.Edges)
+            {
+                w.NewLine();
+                w.StartObject();
+                w.NumberOrNull("caller", e.Caller);
+                w.Number("callee", e.Callee);
+                w.Number("calls", e.Calls);
+                w.Number("wallNs", e.WallNs);
+                w.Number("cpuNs", e.CpuNs);
+                w.Number("allocBytes", e.AllocBytes);
+                w.EndObject();
+            }
+            w.EndArray();
+            w.NewLine();
+            w.StartArray("tree");
+            foreach (var n in s.Nodes)
+            {
+                w.NewLine();
+                w.StartObject();
+                w.Number("id", n.Id);
+                w.NumberOrNull("parent", n.ParentIndex < 0 ? (long?)null : s.Nodes[n.ParentIndex].Id);
+                w.Number("function", n.FunctionLocalId);
+                w.Number("calls", n.Calls);
+                w.Number("inFlight", n.InFlight);
+                w.Number("faults", n.Faults);
+                w.Number("suspends", n.Suspends);
+                w.Number("wallNs", n.WallNs);
+                w.Number("cpuNs", n.CpuNs);
+                w.Number("selfCpuNs", n.SelfCpuNs);
+                w.Number("allocBytes", n.AllocBytes);
+                w.Number("selfAllocBytes", n.SelfAllocBytes);
+                w.EndObject();
+            }
+            w.EndArray();
+            w.NewLine();
+            w.EndObject();
+            w.NewLine();
+        }
+
+        static void WriteProcess(Session session, ProfileSnapshot s, JsonTextWriter w)
+        {
+            var process = Process.GetCurrentProcess();
+            w.StartObject("process");
+            w.String("name", process.ProcessName);
+            w.Number("pid", process.Id);
+            w.String("commandLine", Environment.CommandLine);
+            w.String("runtime", RuntimeInformation.FrameworkDescription);
+            w.String("os", RuntimeInformation.OSDescription);
+            w.Number("processorCount", Environment.ProcessorCount);
+            w.String("startedUtc", session.StartedUtc.ToString("o", CultureInfo.InvariantCulture));
+            w.Number("durationNs", s.DurationNs);
+            w.StartObject("cpuClock");
+            w.String("scheme", ThreadCpuClock.Available ? "windowed" : "wall-approximation");
+            w.Number("windowNs", session.CpuWindowNs);
+            w.EndObject();
+            w.String("error", Recorder.LastError);
+            w.EndObject();
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// The recording logic behind <see cref="Probe"/>. Every entry point tolerates any order of events and never
+    /// throws into user code: an internal failure stops the session and is reported in the profile.
+    /// </summary>
+    internal static class Recorder
+    {
+        static volatile Session? current;
+
+        /// <summary>
+        /// The logical caller for work that starts on a thread with no profiled frame (Task.Run, thread pool, new
+        /// Thread): set when an async call starts, so it flows into everything its body queues. Async methods run
+        /// their first MoveNext inside the builder's Start, which restores the caller's context afterwards, so the
+        /// value never leaks back to the caller. Sync methods do not set it: that would cost an execution-context
+        /// allocation per call.
+        /// </summary>
+        static readonly AsyncLocal<CallNode?> LogicalCaller = new AsyncLocal<CallNode?>();
+
+        public static Session? Current => current;
+        public static string? LastError;
+
+        public static void Bootstrap() => EnvironmentSession.StartIfRequested();
+
+        public static int RegisterModule(string table, string module) => FunctionTable.Register(table, module);
+
+        public static Session Start(long cpuWindowNs)
+        {
+            var session = new Session(cpuWindowNs);
+            current = session;
+            Probe.Active = true;
+            return session;
+        }
+
+        public static void Stop(Session session)
+        {
+            if (current != session) return;
+            Probe.Active = false;
+            current = null;
+            session.StopTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        public static int Enter(int functionId)
+        {
+            var s = current;
+            if (s == null) return 0;
+            try
+            {
+                var t = ThreadRecorder.Begin(s, out var now);
+                var node = Parent(s, t).Child(functionId, t);
+                Interlocked.Increment(ref node.Started);
+                return t.Push(node, now, isSegment: false);
+            }
+            catch (Exception e) { Fail(e); return 0; }
+        }
+
+        public static void Exit(int token, bool faulted)
+        {
+            var s = current;
+            if (s == null || ThreadRecorder.Existing(s) == null) return;
+            try
+            {
+                var t = ThreadRecorder.Begin(s, out var now);
+                t.PopCall(token, now, faulted);
+            }
+            catch (Exception e) { Fail(e); }
+        }
+
+        public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext)
+        {
+            var s = current;
+            if (s == null || call.Phase == AsyncCall.Done) return;
+            try
+            {
+                var t = ThreadRecorder.Begin(s, out var now);
+                var node = call.Node as CallNode;
+                if (call.Phase == AsyncCall.NotStarted || call.Session != s.Id || node == null)
+                {
+                    node = Parent(s, t).Child(functionId, t);
+                    Interlocked.Increment(ref node.Started);
+                    call.Node = node;
+                    call.Session = s.Id;
+                    call.StartTimestamp = now;
+                    call.Suspends = 0;
+                }
+                call.Phase = AsyncCall.Running;
+                t.Push(node, now, isSegment: true);
+                if (flowsContext && LogicalCaller.Value != node)
+                {
+                    var before = Allocations.CurrentThread();
+                    LogicalCaller.Value = node;
+                    t.ExcludeAllocationsSince(before);
+                }
+            }
+            catch (Exception e) { Fail(e); }
+        }
+
+        public static void Suspend(ref AsyncCall call)
+        {
+            call.Phase = AsyncCall.Suspended;
+            call.Suspends++;
+            var s = current;
+            if (s == null || call.Session != s.Id || ThreadRecorder.Existing(s) == null) return;
+            try
+            {
+                var t = ThreadRecorder.Begin(s, out _);
+                t.PopSegment((CallNode)call.Node!);
+            }
+            catch (Exception e) { Fail(e); }
+        }
+
+        public static void Complete(ref AsyncCall call, bool faulted)
+        {
+            call.Phase = AsyncCall.Done;
+            var s = current;
+            if (s == null || call.Session != s.Id) return;
+            try
+            {
+                var node = (CallNode)call.Node!;
+                var t = ThreadRecorder.Begin(s, out var now);
+                t.PopSegment(node);
+                Record(node, now - call.StartTimestamp, call.Suspends, faulted);
+            }
+            catch (Exception e) { Fail(e); }
+        }
+
+        /// <summary>An iterator disposed while suspended at a yield: the enumeration ends here.</summary>
+        public static void CompleteSuspended(ref AsyncCall call)
+        {
+            call.Phase = AsyncCall.Done;
+            var s = current;
+            if (s == null || call.Session != s.Id) return;
+            try { Record((CallNode)call.Node!, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
+            catch (Exception e) { Fail(e); }
+        }
+
+        static void Record(CallNode node, long wallTicks, int suspends, bool faulted)
+        {
+            Interlocked.Increment(ref node.Calls);
+            Interlocked.Add(ref node.WallTicks, wallTicks);
+            if (suspends != 0) Interlocked.Add(ref node.Suspends, suspends);
+            if (faulted) Interlocked.Increment(ref node.Faults);
+        }
+
+        /// <summary>The innermost profiled frame on this thread, else the logical caller flowed to it, else the root.</summary>
+        static CallNode Parent(Session s, ThreadRecorder t)
+        {
+            var top = t.Top;
+            if (top != null) return top;
+            var logical = LogicalCaller.Value;
+            return logical != null && logical.SessionId == s.Id ? logical : s.Root;
+        }
+
+        static void Fail(Exception e)
+        {
+            LastError = e.GetType().Name + ": " + e.Message;
+            var s = current;
+            if (s != null) Stop(s);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+
+namespace AsyncProf
+{
+    /// <summary>One recording: a calling-context tree and the threads that wrote into it.</summary>
+    internal sealed class Session
+    {
+        static int lastId;
+
+        public readonly int Id;
+        public readonly CallNode Root;
+        public readonly long StartTimestamp = Stopwatch.GetTimestamp();
+        public readonly DateTime StartedUtc = DateTime.UtcNow;
+        public readonly long CpuWindowTicks;
+        public long StopTimestamp;
+        readonly List<ThreadRecorder> threads = new List<ThreadRecorder>();
+
+        public Session(long cpuWindowNs)
+        {
+            Id = System.Threading.Interlocked.Increment(ref lastId);
+            Root = new CallNode(-1, null, Id);
+            CpuWindowNs = cpuWindowNs;
+            CpuWindowTicks = (long)(cpuWindowNs * (Stopwatch.Frequency / 1e9));
+        }
+
+        public long CpuWindowNs { get; }
+
+        public void AddThread(ThreadRecorder thread)
+        {
+            lock (threads) threads.Add(thread);
+        }
+
+        public ThreadRecorder[] Threads()
+        {
+            lock (threads) return threads.ToArray();
+        }
+    }
+}

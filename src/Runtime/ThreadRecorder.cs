@@ -1,0 +1,208 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// What one thread knows while recording: the stack of profiled frames running on it (sync calls and running
+    /// segments of async calls), and the open CPU window. Only its own thread mutates it, so nothing here locks;
+    /// results reach the shared tree through Interlocked adds when a call completes or a window closes.
+    /// </summary>
+    internal sealed class ThreadRecorder
+    {
+        [ThreadStatic] static ThreadRecorder? current;
+
+        struct Frame
+        {
+            public CallNode Node;
+            public long StartTicks;
+            public bool IsSegment; // a running segment of an async call or iterator (its call lives in AsyncCall)
+        }
+
+        struct WindowEntry
+        {
+            public CallNode Node;
+            public long Ticks;
+            public long AllocBytes;
+        }
+
+        public Session Session = null!;
+        Frame[] frames = new Frame[64];
+        public int Depth;
+
+        // the last event on this thread: the interval since it is charged to the frame on top
+        long lastTicks;
+        long lastAlloc;
+        long allocSkew; // bytes the profiler itself allocated on this thread, hidden from every reading
+
+        // the CPU window: intervals since the last thread-CPU reading, charged at the next one
+        long windowStartTicks;
+        long windowStartCpuNs;
+        long windowProfiledTicks;
+        WindowEntry[] window = new WindowEntry[256];
+        int windowCount;
+        const int MaxWindowEntries = 8192;
+
+        public int ManagedThreadId = Environment.CurrentManagedThreadId;
+
+        /// <summary>The current thread's recorder, attached to <paramref name="session"/>, after closing the interval up to now.</summary>
+        public static ThreadRecorder Begin(Session session, out long now)
+        {
+            var t = current;
+            if (t == null || t.Session != session) t = Attach(session);
+            now = Stopwatch.GetTimestamp();
+            t.Advance(now);
+            return t;
+        }
+
+        /// <summary>The current thread's recorder if it records into <paramref name="session"/>, else null.</summary>
+        public static ThreadRecorder? Existing(Session session)
+        {
+            var t = current;
+            return t != null && t.Session == session ? t : null;
+        }
+
+        static ThreadRecorder Attach(Session session)
+        {
+            var before = Allocations.CurrentThread();
+            var t = current ?? new ThreadRecorder();
+            current = t;
+            t.Reset(session);
+            session.AddThread(t);
+            t.ExcludeAllocationsSince(before);
+            t.lastAlloc = Allocations.CurrentThread() - t.allocSkew;
+            return t;
+        }
+
+        void Reset(Session session)
+        {
+            Session = session;
+            Array.Clear(frames, 0, Depth);
+            Depth = 0;
+            Array.Clear(window, 0, windowCount);
+            windowCount = 0;
+            windowProfiledTicks = 0;
+            lastTicks = windowStartTicks = Stopwatch.GetTimestamp();
+            windowStartCpuNs = ThreadCpuClock.NowNs();
+            ManagedThreadId = Environment.CurrentManagedThreadId;
+        }
+
+        /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
+        public void ExcludeAllocationsSince(long before) => allocSkew += Allocations.CurrentThread() - before;
+
+        /// <summary>Charges the interval since the previous event to the frame on top; closes the CPU window when it is old enough.</summary>
+        void Advance(long now)
+        {
+            var alloc = Allocations.CurrentThread() - allocSkew;
+            var ticks = now - lastTicks;
+            var bytes = alloc - lastAlloc;
+            lastTicks = now;
+            lastAlloc = alloc;
+            if (Depth > 0)
+            {
+                var node = frames[Depth - 1].Node;
+                windowProfiledTicks += ticks;
+                var n = windowCount;
+                if (n > 0 && window[n - 1].Node == node)
+                {
+                    window[n - 1].Ticks += ticks;
+                    window[n - 1].AllocBytes += bytes;
+                }
+                else
+                {
+                    if (n == window.Length) GrowWindow();
+                    window[n].Node = node;
+                    window[n].Ticks = ticks;
+                    window[n].AllocBytes = bytes;
+                    windowCount = n + 1;
+                }
+            }
+            if (now - windowStartTicks >= Session.CpuWindowTicks || windowCount >= MaxWindowEntries) CloseWindow(now);
+        }
+
+        void GrowWindow()
+        {
+            var before = Allocations.CurrentThread();
+            var grown = new WindowEntry[window.Length * 2];
+            Array.Copy(window, grown, window.Length);
+            window = grown;
+            ExcludeAllocationsSince(before);
+        }
+
+        /// <summary>
+        /// Reads the thread CPU clock and splits the CPU time of the window among its functions in proportion to
+        /// their wall time, never more than their wall time (the rest was spent in unprofiled code or idle).
+        /// </summary>
+        public void CloseWindow(long now)
+        {
+            var cpuNow = ThreadCpuClock.Available ? ThreadCpuClock.NowNs() : 0;
+            var profiledNs = windowProfiledTicks * TicksToNs;
+            double factor;
+            if (!ThreadCpuClock.Available) factor = 1; // no CPU clock: running time approximates CPU
+            else
+            {
+                var cpuNs = Math.Max(0, cpuNow - windowStartCpuNs);
+                factor = profiledNs <= 0 ? 0 : Math.Min(1.0, cpuNs / profiledNs);
+            }
+            for (var i = 0; i < windowCount; i++)
+            {
+                ref var e = ref window[i];
+                var cpu = (long)(e.Ticks * TicksToNs * factor);
+                if (cpu != 0) Interlocked.Add(ref e.Node.SelfCpuNs, cpu);
+                if (e.AllocBytes != 0) Interlocked.Add(ref e.Node.SelfAllocBytes, e.AllocBytes);
+                e.Node = null!;
+            }
+            windowCount = 0;
+            windowProfiledTicks = 0;
+            windowStartTicks = now;
+            windowStartCpuNs = cpuNow;
+        }
+
+        static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+
+        public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
+
+        public int Push(CallNode node, long now, bool isSegment)
+        {
+            if (Depth == frames.Length)
+            {
+                var before = Allocations.CurrentThread();
+                Array.Resize(ref frames, frames.Length * 2);
+                ExcludeAllocationsSince(before);
+            }
+            frames[Depth].Node = node;
+            frames[Depth].StartTicks = now;
+            frames[Depth].IsSegment = isSegment;
+            return ++Depth;
+        }
+
+        /// <summary>
+        /// Pops an ordinary call's frame (token = its depth) and records it. Frames above it were left by code that
+        /// did not exit through its probe (cannot happen in woven code, but the recorder never trusts that).
+        /// </summary>
+        public void PopCall(int token, long now, bool faulted)
+        {
+            if (token > Depth || token <= 0) return;
+            while (Depth > token) frames[--Depth].Node = null!;
+            ref var f = ref frames[--Depth];
+            var node = f.Node;
+            f.Node = null!;
+            if (f.IsSegment) return;
+            Interlocked.Increment(ref node.Calls);
+            Interlocked.Add(ref node.WallTicks, now - f.StartTicks);
+            if (faulted) Interlocked.Increment(ref node.Faults);
+        }
+
+        /// <summary>Pops the running segment of an async call (normally the top frame).</summary>
+        public void PopSegment(CallNode node)
+        {
+            for (var i = Depth - 1; i >= 0; i--)
+            {
+                if (frames[i].Node != node || !frames[i].IsSegment) continue;
+                while (Depth > i) frames[--Depth].Node = null!;
+                return;
+            }
+        }
+    }
+}

@@ -5,7 +5,8 @@ namespace AsyncProf
     /// <summary>
     /// Whole-process profiling: with ASYNCPROF_OUTPUT=&lt;path&gt; set, the first probe a woven method reaches starts a
     /// session, and the profile is written to that path when the process exits.
-    /// ASYNCPROF_CPU_WINDOW_US sets the CPU window (docs/profile-schema.md).
+    /// ASYNCPROF_CPU_WINDOW_US sets the CPU window; ASYNCPROF_TIMELINE=1 records the per-call timeline (also implied
+    /// by a trace output such as <c>profile.trace.json</c>), ASYNCPROF_TIMELINE_CAPACITY bounds it.
     /// </summary>
     internal static class EnvironmentSession
     {
@@ -15,7 +16,10 @@ namespace AsyncProf
         {
             var path = Environment.GetEnvironmentVariable("ASYNCPROF_OUTPUT");
             if (string.IsNullOrEmpty(path)) return;
-            var session = Recorder.Start(CpuWindowNs());
+            var timeline = ProfileOutput.NeedsTimeline(path!) || Environment.GetEnvironmentVariable("ASYNCPROF_TIMELINE") == "1"
+                ? new Timeline(Timeline.CapacityFromEnvironment())
+                : null;
+            var session = Recorder.Start(CpuWindowNs(), timeline);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(session, path!);
         }
 
@@ -30,7 +34,7 @@ namespace AsyncProf
             try
             {
                 Recorder.Stop(session);
-                ProfileWriter.WriteFile(session, path);
+                ProfileOutput.Write(session, path);
             }
             catch (Exception e)
             {

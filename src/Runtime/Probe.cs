@@ -83,5 +83,6 @@ namespace AsyncProf
         internal long StartTimestamp;
         internal object? Node;
         internal int Session;
+        internal long CallId, ParentCallId; // timeline mode only
     }
 }

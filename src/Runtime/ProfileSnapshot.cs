@@ -37,12 +37,17 @@ namespace AsyncProf
         }
 
         public readonly List<Node> Nodes = new List<Node>();
+        public readonly Dictionary<CallNode, Node> NodeOf = new Dictionary<CallNode, Node>();
+        public Timeline.Segment[]? Segments;
+        public long DroppedSegments;
+        public long StartTimestamp;
+        public ThreadRecorder[] Threads = new ThreadRecorder[0];
 
         public readonly List<Function> Functions = new List<Function>();
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
-        static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+        public static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
 
         public static ProfileSnapshot Take(Session session)
         {
@@ -51,6 +56,14 @@ namespace AsyncProf
             var snapshot = new ProfileSnapshot();
             var end = session.StopTimestamp != 0 ? session.StopTimestamp : Stopwatch.GetTimestamp();
             snapshot.DurationNs = (long)((end - session.StartTimestamp) * TicksToNs);
+            snapshot.StartTimestamp = session.StartTimestamp;
+            snapshot.Threads = session.Threads();
+            if (session.Timeline != null)
+            {
+                snapshot.Segments = session.Timeline.Snapshot();
+                Array.Sort(snapshot.Segments, (a, b) => a.StartTicks.CompareTo(b.StartTicks));
+                snapshot.DroppedSegments = session.Timeline.Dropped;
+            }
             snapshot.CollectNodes(session.Root);
             snapshot.SumInclusive();
             snapshot.DeriveFunctionsAndEdges();
@@ -91,6 +104,7 @@ namespace AsyncProf
                 node.AllocBytes = node.SelfAllocBytes;
                 var index = Nodes.Count;
                 Nodes.Add(node);
+                NodeOf[cn] = node;
                 onPath[cn.FunctionId] = active + 1;
                 stack.Push((cn, parentIndex, true));
                 for (var c = cn.FirstChild; c != null; c = c.NextSibling) stack.Push((c, index, false));

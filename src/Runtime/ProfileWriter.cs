@@ -92,9 +92,57 @@ namespace AsyncProf
                 w.EndObject();
             }
             w.EndArray();
+            if (s.Segments != null) WriteTimeline(s, w);
             w.NewLine();
             w.EndObject();
             w.NewLine();
+        }
+
+        static void WriteTimeline(ProfileSnapshot s, JsonTextWriter w)
+        {
+            w.NewLine();
+            w.StartObject("timeline");
+            w.Number("droppedSegments", s.DroppedSegments);
+            w.StartArray("threads");
+            foreach (var t in s.Threads)
+            {
+                w.StartObject();
+                w.Number("id", t.ManagedThreadId);
+                w.String("name", t.ThreadName);
+                w.EndObject();
+            }
+            w.EndArray();
+            w.StartArray("segments");
+            foreach (var seg in s.Segments!)
+            {
+                if (!s.NodeOf.TryGetValue(seg.Node, out var node)) continue;
+                w.NewLine();
+                w.StartObject();
+                w.Number("call", seg.CallId);
+                w.NumberOrNull("parentCall", seg.ParentCallId == 0 ? (long?)null : seg.ParentCallId);
+                w.Number("function", node.FunctionLocalId);
+                w.Number("node", node.Id);
+                w.Number("thread", seg.ThreadId);
+                w.Number("startNs", (long)((seg.StartTicks - s.StartTimestamp) * ProfileSnapshot.TicksToNs));
+                w.Number("endNs", (long)((seg.EndTicks - s.StartTimestamp) * ProfileSnapshot.TicksToNs));
+                w.Number("cpuNs", Math.Max(0, seg.CpuNs));
+                w.String("end", EndName(seg.End));
+                w.EndObject();
+            }
+            w.EndArray();
+            w.EndObject();
+        }
+
+        static string EndName(Timeline.SegmentEnd end)
+        {
+            switch (end)
+            {
+                case Timeline.SegmentEnd.Exit: return "exit";
+                case Timeline.SegmentEnd.Fault: return "fault";
+                case Timeline.SegmentEnd.Suspend: return "suspend";
+                case Timeline.SegmentEnd.Complete: return "complete";
+                default: return "open";
+            }
         }
 
         static void WriteProcess(Session session, ProfileSnapshot s, JsonTextWriter w)

@@ -19,7 +19,7 @@ namespace AsyncProf
         /// value never leaks back to the caller. Sync methods do not set it: that would cost an execution-context
         /// allocation per call.
         /// </summary>
-        static readonly AsyncLocal<CallNode?> LogicalCaller = new AsyncLocal<CallNode?>();
+        static readonly AsyncLocal<object?> LogicalCaller = new AsyncLocal<object?>(); // CallNode, or LogicalFrame in timeline mode
 
         public static Session? Current => current;
         public static string? LastError;
@@ -28,9 +28,9 @@ namespace AsyncProf
 
         public static int RegisterModule(string table, string module) => FunctionTable.Register(table, module);
 
-        public static Session Start(long cpuWindowNs)
+        public static Session Start(long cpuWindowNs, Timeline? timeline = null)
         {
-            var session = new Session(cpuWindowNs);
+            var session = new Session(cpuWindowNs, timeline);
             current = session;
             Probe.Active = true;
             return session;
@@ -51,9 +51,10 @@ namespace AsyncProf
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);
-                var node = Parent(s, t).Child(functionId, t);
+                var node = Parent(s, t, out var parentCallId).Child(functionId, t);
                 Interlocked.Increment(ref node.Started);
-                return t.Push(node, now, isSegment: false);
+                var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
+                return t.Push(node, now, isSegment: false, callId, parentCallId);
             }
             catch (Exception e) { Fail(e); return 0; }
         }
@@ -80,21 +81,21 @@ namespace AsyncProf
                 var node = call.Node as CallNode;
                 if (call.Phase == AsyncCall.NotStarted || call.Session != s.Id || node == null)
                 {
-                    node = Parent(s, t).Child(functionId, t);
+                    node = Parent(s, t, out var parentCallId).Child(functionId, t);
                     Interlocked.Increment(ref node.Started);
                     call.Node = node;
                     call.Session = s.Id;
                     call.StartTimestamp = now;
                     call.Suspends = 0;
+                    if (s.Timeline != null)
+                    {
+                        call.CallId = s.Timeline.NewCallId();
+                        call.ParentCallId = parentCallId;
+                    }
                 }
                 call.Phase = AsyncCall.Running;
-                t.Push(node, now, isSegment: true);
-                if (flowsContext && LogicalCaller.Value != node)
-                {
-                    var before = Allocations.CurrentThread();
-                    LogicalCaller.Value = node;
-                    t.ExcludeAllocationsSince(before);
-                }
+                t.Push(node, now, isSegment: true, call.CallId, call.ParentCallId);
+                if (flowsContext) FlowToQueuedWork(s, t, node, call.CallId);
             }
             catch (Exception e) { Fail(e); }
         }
@@ -107,8 +108,8 @@ namespace AsyncProf
             if (s == null || call.Session != s.Id || ThreadRecorder.Existing(s) == null) return;
             try
             {
-                var t = ThreadRecorder.Begin(s, out _);
-                t.PopSegment((CallNode)call.Node!);
+                var t = ThreadRecorder.Begin(s, out var now);
+                t.PopSegment((CallNode)call.Node!, now, Timeline.SegmentEnd.Suspend);
             }
             catch (Exception e) { Fail(e); }
         }
@@ -122,7 +123,7 @@ namespace AsyncProf
             {
                 var node = (CallNode)call.Node!;
                 var t = ThreadRecorder.Begin(s, out var now);
-                t.PopSegment(node);
+                t.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted);
             }
             catch (Exception e) { Fail(e); }
@@ -147,12 +148,33 @@ namespace AsyncProf
         }
 
         /// <summary>The innermost profiled frame on this thread, else the logical caller flowed to it, else the root.</summary>
-        static CallNode Parent(Session s, ThreadRecorder t)
+        static CallNode Parent(Session s, ThreadRecorder t, out long parentCallId)
         {
             var top = t.Top;
-            if (top != null) return top;
+            if (top != null)
+            {
+                parentCallId = t.TopCallId;
+                return top;
+            }
+            parentCallId = 0;
             var logical = LogicalCaller.Value;
-            return logical != null && logical.SessionId == s.Id ? logical : s.Root;
+            if (logical is CallNode node) return node.SessionId == s.Id ? node : s.Root;
+            if (logical is LogicalFrame frame && frame.Node.SessionId == s.Id)
+            {
+                parentCallId = frame.CallId;
+                return frame.Node;
+            }
+            return s.Root;
+        }
+
+        /// <summary>Makes this async call the logical caller of whatever its body queues (see <see cref="LogicalCaller"/>).</summary>
+        static void FlowToQueuedWork(Session s, ThreadRecorder t, CallNode node, long callId)
+        {
+            var value = LogicalCaller.Value;
+            if (s.Timeline == null ? value == node : (value as LogicalFrame)?.CallId == callId) return;
+            var before = Allocations.CurrentThread();
+            LogicalCaller.Value = s.Timeline == null ? node : new LogicalFrame(node, callId);
+            t.ExcludeAllocationsSince(before);
         }
 
         static void Fail(Exception e)

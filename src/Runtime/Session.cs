@@ -17,10 +17,15 @@ namespace AsyncProf
         public long StopTimestamp;
         readonly List<ThreadRecorder> threads = new List<ThreadRecorder>();
 
-        public Session(long cpuWindowNs)
+        /// <summary>The per-call timeline, when this session records one (it then reads the CPU clock at every event).</summary>
+        public readonly Timeline? Timeline;
+
+        public Session(long cpuWindowNs, Timeline? timeline = null)
         {
             Id = System.Threading.Interlocked.Increment(ref lastId);
             Root = new CallNode(-1, null, Id);
+            Timeline = timeline;
+            if (timeline != null) cpuWindowNs = 0;
             CpuWindowNs = cpuWindowNs;
             CpuWindowTicks = (long)(cpuWindowNs * (Stopwatch.Frequency / 1e9));
         }

@@ -18,6 +18,7 @@ namespace AsyncProf
             public CallNode Node;
             public long StartTicks;
             public bool IsSegment; // a running segment of an async call or iterator (its call lives in AsyncCall)
+            public long CallId, ParentCallId, StartCpuNs; // timeline mode only
         }
 
         struct WindowEntry
@@ -45,6 +46,7 @@ namespace AsyncProf
         const int MaxWindowEntries = 8192;
 
         public int ManagedThreadId = Environment.CurrentManagedThreadId;
+        public string ThreadName = "";
 
         /// <summary>The current thread's recorder, attached to <paramref name="session"/>, after closing the interval up to now.</summary>
         public static ThreadRecorder Begin(Session session, out long now)
@@ -86,7 +88,12 @@ namespace AsyncProf
             lastTicks = windowStartTicks = Stopwatch.GetTimestamp();
             windowStartCpuNs = ThreadCpuClock.NowNs();
             ManagedThreadId = Environment.CurrentManagedThreadId;
+            var thread = Thread.CurrentThread;
+            ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
         }
+
+        /// <summary>Thread CPU time at the current event (timeline mode, where every event closes the window).</summary>
+        public long CpuAtLastEvent => windowStartCpuNs;
 
         /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
         public void ExcludeAllocationsSince(long before) => allocSkew += Allocations.CurrentThread() - before;
@@ -162,8 +169,9 @@ namespace AsyncProf
         static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
 
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
+        public long TopCallId => Depth > 0 ? frames[Depth - 1].CallId : 0;
 
-        public int Push(CallNode node, long now, bool isSegment)
+        public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0)
         {
             if (Depth == frames.Length)
             {
@@ -174,6 +182,9 @@ namespace AsyncProf
             frames[Depth].Node = node;
             frames[Depth].StartTicks = now;
             frames[Depth].IsSegment = isSegment;
+            frames[Depth].CallId = callId;
+            frames[Depth].ParentCallId = parentCallId;
+            frames[Depth].StartCpuNs = windowStartCpuNs;
             return ++Depth;
         }
 
@@ -189,20 +200,25 @@ namespace AsyncProf
             var node = f.Node;
             f.Node = null!;
             if (f.IsSegment) return;
+            AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
             Interlocked.Increment(ref node.Calls);
             Interlocked.Add(ref node.WallTicks, now - f.StartTicks);
             if (faulted) Interlocked.Increment(ref node.Faults);
         }
 
         /// <summary>Pops the running segment of an async call (normally the top frame).</summary>
-        public void PopSegment(CallNode node)
+        public void PopSegment(CallNode node, long now, Timeline.SegmentEnd end)
         {
             for (var i = Depth - 1; i >= 0; i--)
             {
                 if (frames[i].Node != node || !frames[i].IsSegment) continue;
+                AddToTimeline(ref frames[i], node, now, end);
                 while (Depth > i) frames[--Depth].Node = null!;
                 return;
             }
         }
+
+        void AddToTimeline(ref Frame f, CallNode node, long now, Timeline.SegmentEnd end) =>
+            Session.Timeline?.Add(f.CallId, f.ParentCallId, node, ManagedThreadId, f.StartTicks, now, windowStartCpuNs - f.StartCpuNs, end);
     }
 }

@@ -192,11 +192,18 @@ namespace AsyncProf.Tests.Runtime
         [Test]
         public void Cpu_time_counts_running_code_and_not_blocked_code()
         {
+            long burnedNs = 0;
             var p = Record(() =>
             {
                 Call(Outer, () =>
                 {
-                    Call(Busy, () => { var sw = Stopwatch.StartNew(); while (sw.ElapsedMilliseconds < 80) Thread.SpinWait(100); });
+                    // burn 80 ms of this thread's CPU (not wall: a busy machine preempts the loop)
+                    Call(Busy, () =>
+                    {
+                        var start = ThreadCpuClock.NowNs();
+                        while (ThreadCpuClock.NowNs() - start < 80_000_000) Thread.SpinWait(100);
+                        burnedNs = ThreadCpuClock.NowNs() - start;
+                    });
                     Call(Sleeper, () => Thread.Sleep(120));
                 });
             });
@@ -204,7 +211,7 @@ namespace AsyncProf.Tests.Runtime
             var sleeper = p.Function("T.Sleeper");
             var outer = p.Function("T.Outer");
             TestContext.Out.WriteLine($"busy cpu {busy.CpuNs / 1e6:F1} ms, sleeper cpu {sleeper.CpuNs / 1e6:F1} ms wall {sleeper.WallNs / 1e6:F1} ms, outer cpu {outer.CpuNs / 1e6:F1} ms");
-            Assert.That(busy.SelfCpuNs, Is.GreaterThan(50_000_000));
+            Assert.That(busy.SelfCpuNs, Is.InRange(burnedNs * 0.9, burnedNs * 1.1));
             Assert.That(sleeper.WallNs, Is.GreaterThanOrEqualTo(115_000_000));
             Assert.That(sleeper.CpuNs, Is.LessThan(20_000_000));
             Assert.That(outer.CpuNs, Is.EqualTo(outer.SelfCpuNs + busy.CpuNs + sleeper.CpuNs), "inclusive = self + children");

@@ -1,0 +1,84 @@
+using System;
+using System.Threading;
+
+namespace AsyncProf
+{
+    /// <summary>
+    /// The bounded per-call timeline (docs/profile-schema.md, "timeline"): one entry per segment, i.e. one stretch
+    /// of a call's own code on one thread. A lock-free ring: each writer claims a slot with one Interlocked
+    /// increment; when full, the oldest segments are overwritten and counted as dropped. A slot's sequence number is
+    /// written last, so a reader can tell a complete entry from one being written.
+    /// </summary>
+    internal sealed class Timeline
+    {
+        public const int DefaultCapacity = 1_000_000;
+
+        public enum SegmentEnd : byte { Exit, Fault, Suspend, Complete, Open }
+
+        public struct Segment
+        {
+            public long Sequence; // claim number + 1 once complete, 0 while being written
+            public long CallId, ParentCallId;
+            public CallNode Node;
+            public int ThreadId;
+            public long StartTicks, EndTicks, CpuNs;
+            public SegmentEnd End;
+        }
+
+        readonly Segment[] ring;
+        long claimed;
+        long lastCallId;
+
+        public Timeline(int capacity) => ring = new Segment[Math.Max(1, capacity)];
+
+        public int Capacity => ring.Length;
+        public long Claimed => Volatile.Read(ref claimed);
+        public long Dropped => Math.Max(0, Claimed - ring.Length);
+
+        public long NewCallId() => Interlocked.Increment(ref lastCallId);
+
+        public void Add(long callId, long parentCallId, CallNode node, int threadId, long startTicks, long endTicks, long cpuNs, SegmentEnd end)
+        {
+            var n = Interlocked.Increment(ref claimed) - 1;
+            ref var s = ref ring[n % ring.Length];
+            Volatile.Write(ref s.Sequence, 0);
+            s.CallId = callId;
+            s.ParentCallId = parentCallId;
+            s.Node = node;
+            s.ThreadId = threadId;
+            s.StartTicks = startTicks;
+            s.EndTicks = endTicks;
+            s.CpuNs = cpuNs;
+            s.End = end;
+            Volatile.Write(ref s.Sequence, n + 1);
+        }
+
+        /// <summary>The complete segments still in the ring, oldest first.</summary>
+        public Segment[] Snapshot()
+        {
+            var end = Claimed;
+            var start = Math.Max(0, end - ring.Length);
+            var result = new System.Collections.Generic.List<Segment>((int)(end - start));
+            for (var n = start; n < end; n++)
+            {
+                var s = ring[n % ring.Length];
+                if (Volatile.Read(ref ring[n % ring.Length].Sequence) == n + 1 && s.Sequence == n + 1) result.Add(s);
+            }
+            return result.ToArray();
+        }
+
+        public static int CapacityFromEnvironment()
+        {
+            var text = Environment.GetEnvironmentVariable("ASYNCPROF_TIMELINE_CAPACITY");
+            return int.TryParse(text, out var n) && n > 0 ? n : DefaultCapacity;
+        }
+    }
+
+    /// <summary>What flows through the execution context in timeline mode: the logical caller's node and call.</summary>
+    internal sealed class LogicalFrame
+    {
+        public readonly CallNode Node;
+        public readonly long CallId;
+        public LogicalFrame(CallNode node, long callId) { Node = node; CallId = callId; }
+    }
+}

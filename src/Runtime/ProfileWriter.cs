@@ -149,7 +149,8 @@ namespace AsyncProf
         {
             var process = Process.GetCurrentProcess();
             w.StartObject("process");
-            w.String("name", process.ProcessName);
+            // under `dotnet app.dll` the process is "dotnet": the entry assembly names the app
+            w.String("name", System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? process.ProcessName);
             w.Number("pid", process.Id);
             w.String("commandLine", Environment.CommandLine);
             w.String("runtime", RuntimeInformation.FrameworkDescription);

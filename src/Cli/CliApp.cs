@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using AsyncProf.Weaving;
+
+namespace AsyncProf.Cli
+{
+    /// <summary>
+    /// The command line: dispatch, and the one place errors become exit codes. Every error is one line
+    /// "asyncprof: &lt;message&gt;" on stderr, never a stack trace (set ASYNCPROF_DEBUG=1 to see one for internal errors).
+    /// </summary>
+    public static class CliApp
+    {
+        public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+        {
+            try
+            {
+                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|report ...; see 'asyncprof --help')");
+                var command = args[0];
+                var rest = args.Skip(1).ToList();
+                switch (command)
+                {
+                    case "weave": return WeaveCommand.Run(rest, stdout, stderr);
+                    case "report": return ReportCommand.Run(rest, stdout, stderr);
+                    case "help":
+                        throw new HelpRequestedException(rest.Count > 0 ? rest[0] : null);
+                    case "-h":
+                    case "--help":
+                    case "-?":
+                        throw new HelpRequestedException(null);
+                    case "--version":
+                        stdout.WriteLine("asyncprof " + Version);
+                        return ExitCodes.Success;
+                    default:
+                        throw new UsageException(command.StartsWith("-", StringComparison.Ordinal)
+                            ? $"unknown option '{command}' (a command comes first: weave or report; see 'asyncprof --help')"
+                            : $"unknown command '{command}' (commands: weave, report; see 'asyncprof --help')");
+                }
+            }
+            catch (HelpRequestedException help)
+            {
+                stdout.WriteLine(help.Command switch
+                {
+                    "weave" => HelpText.Weave,
+                    "report" => HelpText.Report,
+                    _ => HelpText.Main,
+                });
+                return ExitCodes.Usage;
+            }
+            catch (UsageException e)
+            {
+                Error(stderr, e.Message);
+                return ExitCodes.Usage;
+            }
+            catch (InputException e)
+            {
+                Error(stderr, e.Message);
+                return ExitCodes.BadInput;
+            }
+            catch (WeavingException e)
+            {
+                Error(stderr, e.Message);
+                return ExitCodes.BadInput;
+            }
+            catch (Exception e)
+            {
+                var what = e is InternalFailureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                Error(stderr, $"internal error: {what}" +
+                    (Environment.GetEnvironmentVariable("ASYNCPROF_DEBUG") == "1" ? "" : " (set ASYNCPROF_DEBUG=1 for details)"));
+                if (Environment.GetEnvironmentVariable("ASYNCPROF_DEBUG") == "1") stderr.WriteLine(e.InnerException ?? e);
+                return ExitCodes.InternalError;
+            }
+        }
+
+        static void Error(TextWriter stderr, string message) =>
+            stderr.WriteLine("asyncprof: " + message.Replace("\r", " ").Replace("\n", " ").Trim());
+
+        static string Version =>
+            typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+            ?? typeof(CliApp).Assembly.GetName().Version?.ToString() ?? "?";
+    }
+}

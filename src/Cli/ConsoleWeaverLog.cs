@@ -1,0 +1,36 @@
+using System.IO;
+using AsyncProf.Weaving;
+
+namespace AsyncProf.Cli
+{
+    /// <summary>Weaver messages on the console: warnings always (stderr), information only with --verbose (stdout).</summary>
+    public sealed class ConsoleWeaverLog : IWeaverLog
+    {
+        readonly TextWriter _out;
+        readonly TextWriter _err;
+        readonly bool _verbose;
+
+        public ConsoleWeaverLog(TextWriter output, TextWriter error, bool verbose)
+        {
+            _out = output;
+            _err = error;
+            _verbose = verbose;
+        }
+
+        public int Warnings { get; private set; }
+
+        public void Info(string message)
+        {
+            if (_verbose) _out.WriteLine("  " + OneLine(message));
+        }
+
+        public void Warning(string message, string? file = null, int line = 0)
+        {
+            Warnings++;
+            var where = file == null ? "" : line > 0 ? $"{file}({line}): " : $"{file}: ";
+            _err.WriteLine($"asyncprof: warning: {where}{OneLine(message)}");
+        }
+
+        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+    }
+}

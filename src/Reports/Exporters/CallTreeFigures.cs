@@ -1,0 +1,287 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+
+namespace AsyncProf.Reports.Exporters
+{
+    /// <summary>The three figures every export carries.</summary>
+    public enum ProfileMetric
+    {
+        /// <summary>Wall time, nanoseconds, suspensions included.</summary>
+        Wall,
+        /// <summary>CPU time, nanoseconds, only while the code ran.</summary>
+        Cpu,
+        /// <summary>Allocated bytes.</summary>
+        Alloc,
+    }
+
+    public static class ProfileMetrics
+    {
+        public static IReadOnlyList<ProfileMetric> All { get; } = new[] { ProfileMetric.Wall, ProfileMetric.Cpu, ProfileMetric.Alloc };
+
+        /// <summary>"wall", "cpu", "alloc".</summary>
+        public static string Key(ProfileMetric m) => m switch
+        {
+            ProfileMetric.Wall => "wall",
+            ProfileMetric.Cpu => "cpu",
+            ProfileMetric.Alloc => "alloc",
+            _ => throw new ArgumentOutOfRangeException(nameof(m), m, null),
+        };
+
+        public static bool TryParse(string? key, out ProfileMetric metric)
+        {
+            foreach (var m in All)
+                if (string.Equals(Key(m), key, StringComparison.OrdinalIgnoreCase)) { metric = m; return true; }
+            metric = ProfileMetric.Wall;
+            return false;
+        }
+
+        /// <summary>"nanoseconds" or "bytes".</summary>
+        public static string Unit(ProfileMetric m) => m == ProfileMetric.Alloc ? "bytes" : "nanoseconds";
+
+        public static string Description(ProfileMetric m) => m switch
+        {
+            ProfileMetric.Wall => "wall time",
+            ProfileMetric.Cpu => "CPU time",
+            _ => "allocated bytes",
+        };
+    }
+
+    /// <summary>
+    /// The figures the exporters share, derived once from the calling-context tree of a <see cref="Profile"/>:
+    /// self and inclusive values of each node for wall time, CPU time and allocated bytes, the function-level call
+    /// graph, and the totals. Every format is built from these, so they all add up to the same totals.
+    /// <para>
+    /// CPU time and allocations have exact self figures in the profile (<c>selfCpuNs</c>, <c>selfAllocBytes</c>).
+    /// Wall time has none: a node's self wall is its wall time minus its children's. For async code that is an
+    /// approximation, because children can overlap one another (<c>Task.WhenAll</c>, work left running on the thread
+    /// pool) and their wall times then add up to more than their caller's. When they do, the children's wall time is
+    /// scaled down in proportion to fit in the caller's (and the caller's self wall is 0), so that a flame graph nests
+    /// and the self wall times of all nodes add up exactly to the roots' wall time. A node with calls still in flight
+    /// has no wall time of its own yet (<c>wallNs</c> counts completed calls); it is given at least its children's.
+    /// </para>
+    /// </summary>
+    public sealed class CallTreeFigures
+    {
+        static readonly ConditionalWeakTable<Profile, CallTreeFigures> Cache = new();
+
+        readonly Dictionary<long, int> _index = new();
+        readonly long[] _inclusiveWall;
+        readonly long[] _selfWall;
+        readonly int[] _depth;
+        readonly TreeNode[] _nodes;
+        readonly List<TreeNode>[] _children;
+        readonly int[] _parent;
+
+        public static CallTreeFigures Of(Profile profile) => Cache.GetValue(profile ?? throw new ArgumentNullException(nameof(profile)), p => new CallTreeFigures(p));
+
+        CallTreeFigures(Profile profile)
+        {
+            Profile = profile;
+            _nodes = profile.Tree.ToArray();
+            var n = _nodes.Length;
+            for (var i = 0; i < n; i++) _index[_nodes[i].Id] = i;
+            _parent = new int[n];
+            _children = new List<TreeNode>[n];
+            _depth = new int[n];
+            var roots = new List<TreeNode>();
+            for (var i = 0; i < n; i++)
+            {
+                _children[i] = new List<TreeNode>();
+                var node = _nodes[i];
+                if (node.Parent is long p && _index.TryGetValue(p, out var pi) && pi < i)
+                {
+                    _parent[i] = pi;
+                    _children[pi].Add(node);
+                    _depth[i] = _depth[pi] + 1;
+                }
+                else
+                {
+                    _parent[i] = -1;
+                    roots.Add(node);
+                }
+            }
+            Roots = roots;
+
+            // Effective inclusive wall, children first (the tree lists a parent before its children).
+            _inclusiveWall = new long[n];
+            var childSum = new long[n];
+            for (var i = n - 1; i >= 0; i--)
+            {
+                var node = _nodes[i];
+                var wall = node.InFlight > 0 ? Math.Max(node.WallNs, childSum[i]) : node.WallNs;
+                _inclusiveWall[i] = wall;
+                if (_parent[i] >= 0) childSum[_parent[i]] = Sat(childSum[_parent[i]] + wall);
+            }
+
+            // Self wall, parents first: each node's budget is shared between itself and its children.
+            _selfWall = new long[n];
+            var budget = new long[n];
+            for (var i = 0; i < n; i++) if (_parent[i] < 0) budget[i] = _inclusiveWall[i];
+            for (var i = 0; i < n; i++)
+            {
+                var kids = _children[i];
+                var b = budget[i];
+                var sum = childSum[i];
+                if (sum <= b)
+                {
+                    foreach (var c in kids) budget[_index[c.Id]] = _inclusiveWall[_index[c.Id]];
+                    _selfWall[i] = b - sum;
+                    continue;
+                }
+                // Overlapping children: share the budget in proportion, remainders to the first (largest) ones.
+                var given = 0L;
+                var order = kids.Select(c => _index[c.Id]).OrderByDescending(k => _inclusiveWall[k]).ThenBy(k => k).ToList();
+                foreach (var k in order)
+                {
+                    var share = (long)((Int128)_inclusiveWall[k] * b / sum);
+                    budget[k] = share;
+                    given += share;
+                }
+                for (var j = 0; given < b && order.Count > 0; j = (j + 1) % order.Count)
+                {
+                    budget[order[j]]++;
+                    given++;
+                }
+                _selfWall[i] = 0;
+            }
+
+            Totals = new Dictionary<ProfileMetric, long>
+            {
+                [ProfileMetric.Wall] = roots.Aggregate(0L, (s, r) => Sat(s + InclusiveWall(r))),
+                [ProfileMetric.Cpu] = roots.Aggregate(0L, (s, r) => Sat(s + r.CpuNs)),
+                [ProfileMetric.Alloc] = roots.Aggregate(0L, (s, r) => Sat(s + r.AllocBytes)),
+            };
+            TotalCalls = _nodes.Aggregate(0L, (s, x) => Sat(s + x.Calls));
+            Edges = BuildEdges();
+        }
+
+        static long Sat(long v) => v < 0 ? long.MaxValue : v;
+
+        public Profile Profile { get; }
+        /// <summary>Nodes without a (listed) parent, in file order.</summary>
+        public IReadOnlyList<TreeNode> Roots { get; }
+        /// <summary>Totals over the whole profile: the roots' inclusive figures, which equal the sum of all self figures.</summary>
+        public IReadOnlyDictionary<ProfileMetric, long> Totals { get; }
+        /// <summary>Completed calls of every node.</summary>
+        public long TotalCalls { get; }
+        /// <summary>Function-level caller → callee totals (<see cref="CallEdge"/>), computed from the tree.</summary>
+        public IReadOnlyList<CallEdge> Edges { get; }
+
+        public long Total(ProfileMetric metric) => Totals[metric];
+
+        int Index(TreeNode node) => _index.TryGetValue(node.Id, out var i) ? i : throw new KeyNotFoundException($"node {node.Id} is not in this profile");
+
+        public IReadOnlyList<TreeNode> Children(TreeNode node) => _children[Index(node)];
+        public TreeNode? Parent(TreeNode node) => _parent[Index(node)] is var p && p >= 0 ? _nodes[p] : null;
+        /// <summary>0 for a root.</summary>
+        public int Depth(TreeNode node) => _depth[Index(node)];
+
+        /// <summary>Wall time of the node's completed calls; for a node with calls in flight, at least its children's.</summary>
+        public long InclusiveWall(TreeNode node) => _inclusiveWall[Index(node)];
+
+        /// <summary>The node's share of wall time not spent in its children (see the class summary).</summary>
+        public long SelfWall(TreeNode node) => _selfWall[Index(node)];
+
+        public long Self(TreeNode node, ProfileMetric metric) => metric switch
+        {
+            ProfileMetric.Wall => SelfWall(node),
+            ProfileMetric.Cpu => node.SelfCpuNs,
+            ProfileMetric.Alloc => node.SelfAllocBytes,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+        };
+
+        public long Inclusive(TreeNode node, ProfileMetric metric) => metric switch
+        {
+            ProfileMetric.Wall => InclusiveWall(node),
+            ProfileMetric.Cpu => node.CpuNs,
+            ProfileMetric.Alloc => node.AllocBytes,
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+        };
+
+        /// <summary>The functions from the root down to <paramref name="node"/>.</summary>
+        public IReadOnlyList<FunctionStats> Stack(TreeNode node)
+        {
+            var list = new List<FunctionStats>(_depth[Index(node)] + 1);
+            for (var i = Index(node); i >= 0; i = _parent[i]) list.Add(Profile.Function(_nodes[i].Function));
+            list.Reverse();
+            return list;
+        }
+
+        /// <summary>The nodes depth first, each parent before its children, children in file order.</summary>
+        public IEnumerable<TreeNode> DepthFirst()
+        {
+            var stack = new Stack<TreeNode>();
+            for (var r = Roots.Count - 1; r >= 0; r--) stack.Push(Roots[r]);
+            while (stack.Count > 0)
+            {
+                var node = stack.Pop();
+                yield return node;
+                var kids = _children[Index(node)];
+                for (var k = kids.Count - 1; k >= 0; k--) stack.Push(kids[k]);
+            }
+        }
+
+        /// <summary>
+        /// Per (caller function, callee function): calls sum over every node of the callee under the caller;
+        /// inclusive figures sum over the nodes whose function is not already on the path above them, so recursion
+        /// never counts twice (the rule of the profile's own <c>edges</c>).
+        /// </summary>
+        List<CallEdge> BuildEdges()
+        {
+            var byKey = new Dictionary<(long?, long), CallEdge>();
+            var order = new List<(long?, long)>();
+            var onPath = new Dictionary<long, int>();
+            var stack = new Stack<(int Index, bool Leaving)>();
+            for (var r = Roots.Count - 1; r >= 0; r--) stack.Push((Index(Roots[r]), false));
+            while (stack.Count > 0)
+            {
+                var (i, leaving) = stack.Pop();
+                var node = _nodes[i];
+                if (leaving)
+                {
+                    if (--onPath[node.Function] == 0) onPath.Remove(node.Function);
+                    continue;
+                }
+                long? caller = _parent[i] >= 0 ? _nodes[_parent[i]].Function : null;
+                var key = (caller, node.Function);
+                if (!byKey.TryGetValue(key, out var e))
+                {
+                    byKey[key] = e = new CallEdge { Caller = caller, Callee = node.Function };
+                    order.Add(key);
+                }
+                e.Calls += node.Calls;
+                if (!onPath.ContainsKey(node.Function))
+                {
+                    e.WallNs = Sat(e.WallNs + _inclusiveWall[i]);
+                    e.CpuNs = Sat(e.CpuNs + node.CpuNs);
+                    e.AllocBytes = Sat(e.AllocBytes + node.AllocBytes);
+                }
+                onPath[node.Function] = onPath.TryGetValue(node.Function, out var c) ? c + 1 : 1;
+                stack.Push((i, true));
+                var kids = _children[i];
+                for (var k = kids.Count - 1; k >= 0; k--) stack.Push((Index(kids[k]), false));
+            }
+            return order.Select(k => byKey[k]).ToList();
+        }
+    }
+
+    /// <summary>Calls from one function (null: from unprofiled code, a root) to another, with the callee's inclusive figures.</summary>
+    public sealed class CallEdge
+    {
+        public long? Caller { get; init; }
+        public long Callee { get; init; }
+        public long Calls { get; internal set; }
+        public long WallNs { get; internal set; }
+        public long CpuNs { get; internal set; }
+        public long AllocBytes { get; internal set; }
+
+        public long Value(ProfileMetric metric) => metric switch
+        {
+            ProfileMetric.Wall => WallNs,
+            ProfileMetric.Cpu => CpuNs,
+            _ => AllocBytes,
+        };
+    }
+}

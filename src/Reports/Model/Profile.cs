@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace AsyncProf.Reports
+{
+    /// <summary>
+    /// An <c>asyncprof/1</c> profile as read by <see cref="ProfileReader"/> (docs/profile-schema.md). Immutable;
+    /// every renderer and exporter works from this model, never from the JSON.
+    /// </summary>
+    public sealed partial class Profile
+    {
+        public const string SchemaId = "asyncprof/1";
+
+        readonly Dictionary<long, FunctionStats> _functionsById;
+        readonly Dictionary<long, TreeNode> _nodesById;
+        readonly Dictionary<long, List<TreeNode>> _children;
+
+        public Profile(ProcessInfo process, IReadOnlyList<FunctionStats> functions, IReadOnlyList<EdgeStats> edges,
+            IReadOnlyList<TreeNode> tree, string? sourcePath = null)
+        {
+            Process = process ?? throw new ArgumentNullException(nameof(process));
+            Functions = functions ?? throw new ArgumentNullException(nameof(functions));
+            Edges = edges ?? throw new ArgumentNullException(nameof(edges));
+            Tree = tree ?? throw new ArgumentNullException(nameof(tree));
+            SourcePath = sourcePath;
+            _functionsById = new Dictionary<long, FunctionStats>();
+            foreach (var f in functions) _functionsById[f.Id] = f;
+            _nodesById = new Dictionary<long, TreeNode>();
+            _children = new Dictionary<long, List<TreeNode>>();
+            foreach (var n in tree)
+            {
+                _nodesById[n.Id] = n;
+                if (n.Parent is long p)
+                {
+                    if (!_children.TryGetValue(p, out var list)) _children[p] = list = new List<TreeNode>();
+                    list.Add(n);
+                }
+            }
+        }
+
+        /// <summary>The file this profile was read from, when it was read from one.</summary>
+        public string? SourcePath { get; }
+        public ProcessInfo Process { get; }
+        /// <summary>Per function totals, in file order.</summary>
+        public IReadOnlyList<FunctionStats> Functions { get; }
+        /// <summary>Caller → callee totals, in file order.</summary>
+        public IReadOnlyList<EdgeStats> Edges { get; }
+        /// <summary>The calling-context tree, in file order (a parent before its children).</summary>
+        public IReadOnlyList<TreeNode> Tree { get; }
+
+        public IEnumerable<TreeNode> Roots => Tree.Where(n => n.Parent == null);
+
+        public FunctionStats Function(long id) =>
+            _functionsById.TryGetValue(id, out var f) ? f : throw new KeyNotFoundException($"no function with id {id}");
+
+        public FunctionStats? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);
+
+        public TreeNode Node(long id) =>
+            _nodesById.TryGetValue(id, out var n) ? n : throw new KeyNotFoundException($"no tree node with id {id}");
+
+        public TreeNode? ParentOf(TreeNode node) => node.Parent is long p ? Node(p) : null;
+
+        public IReadOnlyList<TreeNode> Children(TreeNode node) =>
+            _children.TryGetValue(node.Id, out var list) ? list : (IReadOnlyList<TreeNode>)Array.Empty<TreeNode>();
+    }
+
+    /// <summary>The profiled process (<c>process</c> object). Fields the file leaves out are null or 0.</summary>
+    public sealed class ProcessInfo
+    {
+        public string? Name { get; init; }
+        public int Pid { get; init; }
+        public string? CommandLine { get; init; }
+        public string? Runtime { get; init; }
+        public string? OS { get; init; }
+        public int ProcessorCount { get; init; }
+        public DateTimeOffset? StartedUtc { get; init; }
+        public long DurationNs { get; init; }
+        public CpuClockInfo? CpuClock { get; init; }
+        /// <summary>A problem the runtime reported while recording (<c>process.error</c>, optional), or null.</summary>
+        public string? Error { get; init; }
+    }
+
+    /// <summary>How the runtime measured thread CPU time (<c>process.cpuClock</c>).</summary>
+    public sealed class CpuClockInfo
+    {
+        public string? Scheme { get; init; }
+        public long WindowNs { get; init; }
+    }
+}

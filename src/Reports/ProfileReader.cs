@@ -1,0 +1,297 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+
+namespace AsyncProf.Reports
+{
+    /// <summary>
+    /// Reads <c>asyncprof/1</c> files (docs/profile-schema.md). Every problem is reported as a
+    /// <see cref="ProfileFormatException"/> whose message is one line naming the file and, for content problems, the
+    /// JSON location (<c>functions[3].calls</c>). Unknown properties are ignored so newer writers stay readable.
+    /// </summary>
+    public static class ProfileReader
+    {
+        /// <summary>Largest file accepted: a profile is per call path, not per event, so anything bigger is not one.</summary>
+        const long MaxFileBytes = 1L << 30;
+
+        public static Profile Load(string path)
+        {
+            if (path == null) throw new ArgumentNullException(nameof(path));
+            if (Directory.Exists(path)) throw new ProfileFormatException(path, "is a directory, not a profile file");
+            if (!File.Exists(path)) throw new ProfileFormatException(path, "no such file");
+            byte[] bytes;
+            try
+            {
+                var length = new FileInfo(path).Length;
+                if (length > MaxFileBytes) throw new ProfileFormatException(path, $"too large for a profile ({length} bytes)");
+                bytes = File.ReadAllBytes(path);
+            }
+            catch (IOException e) { throw new ProfileFormatException(path, "cannot read: " + OneLine(e.Message), e); }
+            catch (UnauthorizedAccessException e) { throw new ProfileFormatException(path, "cannot read: " + OneLine(e.Message), e); }
+            return Parse(bytes, path);
+        }
+
+        /// <summary>Reads a profile from its UTF-8 bytes; <paramref name="sourceName"/> names it in error messages.</summary>
+        public static Profile Parse(ReadOnlyMemory<byte> utf8Json, string sourceName)
+        {
+            // A byte order mark is legal in a UTF-8 file (editors add one) but not in JSON: skip it.
+            if (utf8Json.Length >= 3 && utf8Json.Span[0] == 0xEF && utf8Json.Span[1] == 0xBB && utf8Json.Span[2] == 0xBF)
+                utf8Json = utf8Json.Slice(3);
+            if (utf8Json.Length == 0) throw new ProfileFormatException(sourceName, "empty file, not a profile");
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException e)
+            {
+                var where = e.LineNumber is long line ? $" at line {line + 1}" : "";
+                throw new ProfileFormatException(sourceName, $"not valid JSON{where}: {OneLine(FirstSentence(e.Message))}", e);
+            }
+            using (doc)
+                return new Reader(sourceName).Read(doc.RootElement);
+        }
+
+        public static Profile Parse(string json, string sourceName) =>
+            Parse(System.Text.Encoding.UTF8.GetBytes(json), sourceName);
+
+        static string FirstSentence(string message)
+        {
+            // System.Text.Json appends "Path: $ | LineNumber: 0 | BytePositionInLine: 1." to its messages.
+            var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+            return cut > 0 ? message.Substring(0, cut).TrimEnd('.', ' ') : message.TrimEnd('.', ' ');
+        }
+
+        internal static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ").Trim();
+
+        sealed class Reader
+        {
+            readonly string _source;
+            public Reader(string source) => _source = source;
+
+            ProfileFormatException Fail(string problem) => new ProfileFormatException(_source, problem);
+
+            public Profile Read(JsonElement root)
+            {
+                if (root.ValueKind != JsonValueKind.Object)
+                    throw Fail($"not an asyncprof profile (the JSON is {Describe(root)}, expected an object with \"schema\": \"{Profile.SchemaId}\")");
+                if (!root.TryGetProperty("schema", out var schema))
+                    throw Fail($"not an asyncprof profile (no \"schema\" property; expected \"{Profile.SchemaId}\")");
+                if (schema.ValueKind != JsonValueKind.String)
+                    throw Fail($"schema: expected a string, got {Describe(schema)}");
+                var schemaId = schema.GetString();
+                if (schemaId != Profile.SchemaId)
+                {
+                    if (schemaId != null && schemaId.StartsWith("asyncprof/", StringComparison.Ordinal))
+                        throw Fail($"unsupported schema \"{schemaId}\" (this version reads {Profile.SchemaId})");
+                    throw Fail($"not an asyncprof profile (schema \"{schemaId}\", expected \"{Profile.SchemaId}\")");
+                }
+
+                var process = ReadProcess(Required(root, "process", "", JsonValueKind.Object));
+
+                var functions = new List<FunctionStats>();
+                var functionIds = new HashSet<long>();
+                var i = 0;
+                foreach (var e in RequiredArray(root, "functions"))
+                {
+                    var at = $"functions[{i++}]";
+                    RequireObject(e, at);
+                    var f = new FunctionStats
+                    {
+                        Id = Int(e, "id", at),
+                        Name = String(e, "name", at),
+                        Kind = String(e, "kind", at),
+                        Module = OptionalString(e, "module", at),
+                        File = OptionalString(e, "file", at),
+                        Line = (int)OptionalInt(e, "line", at, min: 0, max: int.MaxValue),
+                        Calls = Count(e, "calls", at),
+                        InFlight = Count(e, "inFlight", at),
+                        Faults = Count(e, "faults", at),
+                        Suspends = Count(e, "suspends", at),
+                        WallNs = Count(e, "wallNs", at),
+                        CpuNs = Count(e, "cpuNs", at),
+                        SelfCpuNs = Count(e, "selfCpuNs", at),
+                        AllocBytes = Count(e, "allocBytes", at),
+                        SelfAllocBytes = Count(e, "selfAllocBytes", at),
+                    };
+                    if (f.Name.Length == 0) throw Fail($"{at}.name: empty");
+                    if (!functionIds.Add(f.Id)) throw Fail($"{at}.id: duplicate function id {f.Id}");
+                    functions.Add(f);
+                }
+
+                var edges = new List<EdgeStats>();
+                i = 0;
+                foreach (var e in RequiredArray(root, "edges"))
+                {
+                    var at = $"edges[{i++}]";
+                    RequireObject(e, at);
+                    var edge = new EdgeStats
+                    {
+                        Caller = NullableInt(e, "caller", at),
+                        Callee = Int(e, "callee", at),
+                        Calls = Count(e, "calls", at),
+                        WallNs = Count(e, "wallNs", at),
+                        CpuNs = Count(e, "cpuNs", at),
+                        AllocBytes = Count(e, "allocBytes", at),
+                    };
+                    if (edge.Caller is long c && !functionIds.Contains(c)) throw Fail($"{at}.caller: no function with id {c}");
+                    if (!functionIds.Contains(edge.Callee)) throw Fail($"{at}.callee: no function with id {edge.Callee}");
+                    edges.Add(edge);
+                }
+
+                var tree = new List<TreeNode>();
+                var nodeIds = new HashSet<long>();
+                i = 0;
+                foreach (var e in RequiredArray(root, "tree"))
+                {
+                    var at = $"tree[{i++}]";
+                    RequireObject(e, at);
+                    var node = new TreeNode
+                    {
+                        Id = Int(e, "id", at),
+                        Parent = NullableInt(e, "parent", at),
+                        Function = Int(e, "function", at),
+                        Calls = Count(e, "calls", at),
+                        InFlight = Count(e, "inFlight", at),
+                        Faults = Count(e, "faults", at),
+                        Suspends = Count(e, "suspends", at),
+                        WallNs = Count(e, "wallNs", at),
+                        CpuNs = Count(e, "cpuNs", at),
+                        SelfCpuNs = Count(e, "selfCpuNs", at),
+                        AllocBytes = Count(e, "allocBytes", at),
+                        SelfAllocBytes = Count(e, "selfAllocBytes", at),
+                    };
+                    if (!functionIds.Contains(node.Function)) throw Fail($"{at}.function: no function with id {node.Function}");
+                    if (node.Parent is long p && !nodeIds.Contains(p))
+                        throw Fail($"{at}.parent: no earlier node with id {p} (a parent must be listed before its children)");
+                    if (!nodeIds.Add(node.Id)) throw Fail($"{at}.id: duplicate node id {node.Id}");
+                    tree.Add(node);
+                }
+
+                var timeline = TimelineReader.ReadOptional(root, _source, functions, tree);
+                return new Profile(process, functions, edges, tree, timeline, _source);
+            }
+
+            ProcessInfo ReadProcess(JsonElement p)
+            {
+                const string at = "process";
+                CpuClockInfo? clock = null;
+                if (p.TryGetProperty("cpuClock", out var c) && c.ValueKind != JsonValueKind.Null)
+                {
+                    RequireObject(c, at + ".cpuClock");
+                    clock = new CpuClockInfo
+                    {
+                        Scheme = OptionalString(c, "scheme", at + ".cpuClock"),
+                        WindowNs = OptionalInt(c, "windowNs", at + ".cpuClock", 0, long.MaxValue),
+                    };
+                }
+                DateTimeOffset? started = null;
+                var startedText = OptionalString(p, "startedUtc", at);
+                if (startedText != null)
+                {
+                    if (!DateTimeOffset.TryParse(startedText, CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var s))
+                        throw Fail($"{at}.startedUtc: not a date and time: \"{startedText}\"");
+                    started = s;
+                }
+                return new ProcessInfo
+                {
+                    Name = OptionalString(p, "name", at),
+                    Pid = (int)OptionalInt(p, "pid", at, 0, int.MaxValue),
+                    CommandLine = OptionalString(p, "commandLine", at),
+                    Runtime = OptionalString(p, "runtime", at),
+                    OS = OptionalString(p, "os", at),
+                    ProcessorCount = (int)OptionalInt(p, "processorCount", at, 0, int.MaxValue),
+                    StartedUtc = started,
+                    DurationNs = OptionalInt(p, "durationNs", at, 0, long.MaxValue),
+                    CpuClock = clock,
+                    Error = OptionalString(p, "error", at),
+                };
+            }
+
+            JsonElement Required(JsonElement obj, string name, string at, JsonValueKind kind)
+            {
+                var where = at.Length == 0 ? name : at + "." + name;
+                if (!obj.TryGetProperty(name, out var v)) throw Fail($"missing \"{where}\"");
+                if (v.ValueKind != kind) throw Fail($"{where}: expected {Article(kind)}, got {Describe(v)}");
+                return v;
+            }
+
+            JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name) =>
+                Required(root, name, "", JsonValueKind.Array).EnumerateArray();
+
+            void RequireObject(JsonElement e, string at)
+            {
+                if (e.ValueKind != JsonValueKind.Object) throw Fail($"{at}: expected an object, got {Describe(e)}");
+            }
+
+            string String(JsonElement obj, string name, string at) =>
+                Required(obj, name, at, JsonValueKind.String).GetString()!;
+
+            string? OptionalString(JsonElement obj, string name, string at)
+            {
+                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+                if (v.ValueKind != JsonValueKind.String) throw Fail($"{at}.{name}: expected a string, got {Describe(v)}");
+                return v.GetString();
+            }
+
+            long Int(JsonElement obj, string name, string at)
+            {
+                if (!obj.TryGetProperty(name, out var v)) throw Fail($"{at}: missing \"{name}\"");
+                return AsInt(v, $"{at}.{name}");
+            }
+
+            long? NullableInt(JsonElement obj, string name, string at)
+            {
+                if (!obj.TryGetProperty(name, out var v)) throw Fail($"{at}: missing \"{name}\"");
+                return v.ValueKind == JsonValueKind.Null ? null : AsInt(v, $"{at}.{name}");
+            }
+
+            /// <summary>A required count, time or size: an integer, never negative.</summary>
+            long Count(JsonElement obj, string name, string at)
+            {
+                var value = Int(obj, name, at);
+                if (value < 0) throw Fail($"{at}.{name}: negative ({value})");
+                return value;
+            }
+
+            long OptionalInt(JsonElement obj, string name, string at, long min, long max)
+            {
+                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
+                var value = AsInt(v, $"{at}.{name}");
+                if (value < min || value > max) throw Fail($"{at}.{name}: out of range ({value})");
+                return value;
+            }
+
+            long AsInt(JsonElement v, string where)
+            {
+                if (v.ValueKind != JsonValueKind.Number) throw Fail($"{where}: expected an integer, got {Describe(v)}");
+                if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {v.GetRawText()}");
+                return value;
+            }
+
+            static string Article(JsonValueKind kind) => kind switch
+            {
+                JsonValueKind.Object => "an object",
+                JsonValueKind.Array => "an array",
+                JsonValueKind.String => "a string",
+                JsonValueKind.Number => "a number",
+                _ => kind.ToString().ToLowerInvariant(),
+            };
+
+            static string Describe(JsonElement e) => e.ValueKind switch
+            {
+                JsonValueKind.Object => "an object",
+                JsonValueKind.Array => "an array",
+                JsonValueKind.String => "a string",
+                JsonValueKind.Number => "the number " + e.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                JsonValueKind.Null => "null",
+                _ => e.ValueKind.ToString(),
+            };
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using AsyncProf.Reports.Formatting;
+
+namespace AsyncProf.Reports.Text
+{
+    public sealed class TextReportOptions
+    {
+        public ReportSort Sort { get; init; } = ReportSort.Wall;
+        /// <summary>Show only the first N functions in sort order; null shows all.</summary>
+        public int? Top { get; init; }
+    }
+
+    /// <summary>
+    /// The per function table `asyncprof report` prints: one row per function with calls, suspensions, inclusive
+    /// wall time (total and per completed call), self and inclusive CPU time and inclusive allocations. The
+    /// "in flight" and "faults" columns appear only when some function has a non-zero figure there.
+    /// </summary>
+    public static class TextReport
+    {
+        public static string Render(Profile profile, TextReportOptions? options = null)
+        {
+            var w = new StringWriter { NewLine = "\n" };
+            Write(profile, w, options);
+            return w.ToString();
+        }
+
+        public static void Write(Profile profile, TextWriter output, TextReportOptions? options = null)
+        {
+            if (profile == null) throw new ArgumentNullException(nameof(profile));
+            if (output == null) throw new ArgumentNullException(nameof(output));
+            options ??= new TextReportOptions();
+            if (options.Top is int t && t <= 0) throw new ArgumentOutOfRangeException(nameof(options), "Top must be positive");
+
+            WriteHeader(profile, output);
+
+            var all = ReportSorts.Apply(profile.Functions, options.Sort).ToList();
+            var shown = options.Top is int top ? all.Take(top).ToList() : all;
+            var sortKey = ReportSorts.KeyOf(options.Sort);
+            output.WriteLine(shown.Count == all.Count
+                ? $"{Plural(all.Count, "function")}, sorted by {sortKey}"
+                : $"{Plural(all.Count, "function")}, sorted by {sortKey}, top {shown.Count} shown");
+            if (all.Count == 0) return;
+            output.WriteLine();
+
+            var showInFlight = all.Any(f => f.InFlight != 0);
+            var showFaults = all.Any(f => f.Faults != 0);
+
+            var table = new TextTable()
+                .Column("name", Align.Left)
+                .Column("kind", Align.Left)
+                .Column("calls", Align.Right);
+            if (showInFlight) table.Column("in flight", Align.Right);
+            if (showFaults) table.Column("faults", Align.Right);
+            table.Column("suspends", Align.Right)
+                .Column("wall", Align.Right)
+                .Column("wall/call", Align.Right)
+                .Column("self CPU", Align.Right)
+                .Column("incl CPU", Align.Right)
+                .Column("alloc", Align.Right);
+
+            foreach (var f in shown)
+            {
+                var cells = new List<string> { f.Name, f.Kind, Units.Count(f.Calls) };
+                if (showInFlight) cells.Add(f.InFlight == 0 ? "" : Units.Count(f.InFlight));
+                if (showFaults) cells.Add(f.Faults == 0 ? "" : Units.Count(f.Faults));
+                cells.Add(Units.Count(f.Suspends));
+                cells.Add(Units.Duration(f.WallNs));
+                cells.Add(f.WallNsPerCall is double perCall ? Units.Duration(perCall) : "-");
+                cells.Add(Units.Duration(f.SelfCpuNs));
+                cells.Add(Units.Duration(f.CpuNs));
+                cells.Add(Units.Bytes(f.AllocBytes));
+                table.Row(cells.ToArray());
+            }
+            table.Write(output);
+
+            if (shown.Count < all.Count)
+                output.WriteLine($"({Plural(all.Count - shown.Count, "more function")} not shown)");
+            if (showInFlight)
+                output.WriteLine("in flight: calls still running or suspended when the profile was written; not included in wall and calls");
+        }
+
+        static void WriteHeader(Profile profile, TextWriter output)
+        {
+            var p = profile.Process;
+            var parts = new List<string>();
+            var name = p.Name ?? "(unnamed process)";
+            parts.Add(p.Pid != 0 ? $"{name} (pid {p.Pid})" : name);
+            if (p.DurationNs > 0) parts.Add("ran " + Units.Duration(p.DurationNs));
+            if (!string.IsNullOrEmpty(p.Runtime)) parts.Add(p.Runtime!);
+            if (p.ProcessorCount > 0) parts.Add(Plural(p.ProcessorCount, "CPU"));
+            if (p.StartedUtc is DateTimeOffset started) parts.Add("started " + started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC");
+            output.WriteLine("profile of " + string.Join(", ", parts));
+            if (p.CpuClock is { } clock && !string.IsNullOrEmpty(clock.Scheme))
+                output.WriteLine(clock.WindowNs > 0
+                    ? $"CPU clock: {clock.Scheme}, window {Units.Duration(clock.WindowNs)}"
+                    : $"CPU clock: {clock.Scheme}");
+            if (!string.IsNullOrEmpty(p.Error))
+                output.WriteLine("the profiler reported a problem: " + ProfileReader.OneLine(p.Error!));
+        }
+
+        static string Plural(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+    }
+}

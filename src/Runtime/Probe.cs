@@ -65,6 +65,14 @@ namespace AsyncProf
             if (hasMore) Recorder.Suspend(ref call); else Recorder.Complete(ref call, faulted: false);
         }
 
+        /// <summary>
+        /// GetEnumerator/GetAsyncEnumerator hands out this iterator object (woven before its return, on the returned
+        /// object). The compiler reuses a finished, disposed iterator for a new enumeration: that is a new call.
+        /// An object handed out is always fresh or finished, never mid-enumeration.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Restart(ref AsyncCall call) { if (call.Phase == AsyncCall.Done) call.Phase = AsyncCall.NotStarted; }
+
         /// <summary>An iterator is disposed: an enumeration abandoned before its end completes here.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Dispose(ref AsyncCall call) { if (call.Phase == AsyncCall.Suspended) Recorder.CompleteSuspended(ref call); }

@@ -30,13 +30,20 @@ namespace AsyncProf.Tests.Infrastructure
         }
 
         /// <summary>Runs the woven app with ASYNCPROF_OUTPUT set and returns the profile it wrote.</summary>
-        public (ProcessResult Process, ProfileFile Profile) RunProfiled(params string[] args)
+        public (ProcessResult Process, ProfileFile Profile) RunProfiled(params string[] args) =>
+            RunProfiled(new Dictionary<string, string?>(), args);
+
+        /// <summary>
+        /// Same, with extra environment variables for the child (null removes one), for instance JIT settings.
+        /// ASYNCPROF_OUTPUT is always set to a fresh file in the app's folder.
+        /// </summary>
+        public (ProcessResult Process, ProfileFile Profile) RunProfiled(IDictionary<string, string?> environment, params string[] args)
         {
             var profilePath = Path.Combine(Directory, "profile-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".json");
             var allArgs = new List<string> { MainAssembly };
             allArgs.AddRange(args);
-            var run = ProcessRunner.Run("dotnet", allArgs, Directory,
-                new Dictionary<string, string?> { ["ASYNCPROF_OUTPUT"] = profilePath }, TimeSpan.FromMinutes(3));
+            var env = new Dictionary<string, string?>(environment) { ["ASYNCPROF_OUTPUT"] = profilePath };
+            var run = ProcessRunner.Run("dotnet", allArgs, Directory, env, TimeSpan.FromMinutes(3));
             if (run.ExitCode != 0 || !File.Exists(profilePath))
                 throw new InvalidOperationException($"woven {MainAssembly} failed or wrote no profile\n{run}");
             return (run, ProfileFile.Load(profilePath));

@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Weaving;
+using Mono.Cecil;
+
+namespace AsyncProf.Tests.Zoo
+{
+    /// <summary>One [Expect] of tests/Fixtures/AsyncZoo, as read from the unwoven assembly.</summary>
+    public sealed record ZooExpectation(string DisplayName, int Calls, int Suspends, int Faults, string Kind, string Method)
+    {
+        public override string ToString() =>
+            $"{DisplayName}: calls {Calls}, suspends {Suspends}, faults {Faults}, kind {Kind} (declared on {Method})";
+    }
+
+    /// <summary>
+    /// The async zoo, built (real `dotnet build`), woven and run once per configuration and test run, shared by
+    /// every test that needs it (zoo tests, JIT tests). Failures are cached too: every dependent test reports the
+    /// same build or run error instead of retrying it.
+    /// </summary>
+    public static class ZooApp
+    {
+        public const string AssemblyName = "AsyncZoo";
+        public const string ExpectAttribute = "AsyncZoo.ExpectAttribute";
+        public static readonly string[] Configurations = { "Debug", "Release" };
+
+        static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<ZooExpectation>>> expectations = new();
+        static readonly ConcurrentDictionary<string, Lazy<WovenApp>> weaves = new();
+        static readonly ConcurrentDictionary<string, Lazy<(ProcessResult Process, ProfileFile Profile)>> runs = new();
+
+        public static string ProjectDirectory => RepoPaths.Fixture("AsyncZoo");
+
+        /// <summary>The build output folder (unwoven) of one configuration.</summary>
+        public static string Build(string configuration) => ProjectBuilds.Build(ProjectDirectory, configuration);
+
+        public static string UnwovenAssembly(string configuration) => Path.Combine(Build(configuration), AssemblyName + ".dll");
+
+        /// <summary>Every [Expect] of the unwoven assembly, read with Cecil (nothing of the fixture is loaded).</summary>
+        public static IReadOnlyList<ZooExpectation> Expectations(string configuration) =>
+            expectations.GetOrAdd(configuration, c => new Lazy<IReadOnlyList<ZooExpectation>>(() => ReadExpectations(UnwovenAssembly(c)))).Value;
+
+        /// <summary>The zoo woven with default settings (<paramref name="naive"/>: NaiveStateMachines).</summary>
+        public static WovenApp Woven(string configuration, bool naive = false) =>
+            weaves.GetOrAdd(configuration + (naive ? "-naive" : ""), _ => new Lazy<WovenApp>(() =>
+                WovenApp.Create(Build(configuration), AssemblyName, "zoo-" + configuration.ToLowerInvariant() + (naive ? "-naive" : ""),
+                    new WeaverSettings { NaiveStateMachines = naive }))).Value;
+
+        /// <summary>One profiled run of the woven zoo (<paramref name="variant"/> names extra environment settings).</summary>
+        public static (ProcessResult Process, ProfileFile Profile) Run(string configuration, bool naive = false, RunVariant variant = RunVariant.Default) =>
+            runs.GetOrAdd($"{configuration}|{naive}|{variant}", _ => new Lazy<(ProcessResult, ProfileFile)>(() =>
+            {
+                var app = Woven(configuration, naive);
+                var result = variant == RunVariant.FullJitOptimization
+                    ? app.RunProfiled(new Dictionary<string, string?>
+                    {
+                        // Every method compiled once, fully optimized: the JIT sees the woven IL at its most aggressive.
+                        ["DOTNET_TieredCompilation"] = "0",
+                        ["DOTNET_TieredPGO"] = "0",
+                        ["DOTNET_ReadyToRun"] = "0",
+                    })
+                    : app.RunProfiled();
+                if (!result.Process.StdOut.Contains("zoo: all scenarios ran"))
+                    throw new InvalidOperationException("the woven zoo did not confirm its own checks\n" + result.Process);
+                return result;
+            })).Value;
+
+        public static IReadOnlyList<ZooExpectation> ReadExpectations(string assemblyPath)
+        {
+            var list = new List<ZooExpectation>();
+            using var module = ModuleDefinition.ReadModule(assemblyPath, new ReaderParameters { ReadSymbols = false });
+            foreach (var type in module.GetTypes())
+                foreach (var method in type.Methods)
+                    foreach (var attribute in method.CustomAttributes.Where(a => a.AttributeType.FullName == ExpectAttribute))
+                    {
+                        int Named(string property) =>
+                            attribute.Properties.Where(p => p.Name == property).Select(p => (int)p.Argument.Value).DefaultIfEmpty(0).First();
+                        list.Add(new ZooExpectation((string)attribute.ConstructorArguments[0].Value, Named("Calls"), Named("Suspends"),
+                            Named("Faults"), KindOf(method), type.FullName + "::" + method.Name));
+                    }
+            return list;
+        }
+
+        /// <summary>How many methods of the unwoven assembly carry each state machine kind (async, iterator, async-iterator).</summary>
+        public static IReadOnlyDictionary<string, int> StateMachineCounts(string configuration)
+        {
+            using var module = ModuleDefinition.ReadModule(UnwovenAssembly(configuration), new ReaderParameters { ReadSymbols = false });
+            return module.GetTypes().SelectMany(t => t.Methods).Select(KindOf).GroupBy(k => k)
+                .ToDictionary(g => g.Key, g => g.Count());
+        }
+
+        /// <summary>The profile's <c>kind</c> a method must have, from the compiler's state machine attributes.</summary>
+        static string KindOf(MethodDefinition method)
+        {
+            foreach (var a in method.CustomAttributes)
+                switch (a.AttributeType.FullName)
+                {
+                    case "System.Runtime.CompilerServices.AsyncStateMachineAttribute": return "async";
+                    case "System.Runtime.CompilerServices.IteratorStateMachineAttribute": return "iterator";
+                    case "System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute": return "async-iterator";
+                }
+            return "sync";
+        }
+    }
+
+    public enum RunVariant
+    {
+        Default,
+        FullJitOptimization,
+    }
+}

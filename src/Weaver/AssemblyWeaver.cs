@@ -1,0 +1,66 @@
+using System;
+using System.Diagnostics;
+using Mono.Cecil;
+
+namespace AsyncProf.Weaving
+{
+    /// <summary>The weaver's entry points: a file on disk (command line, MSBuild) or a loaded module (Fody).</summary>
+    public static class AssemblyWeaver
+    {
+        /// <summary>
+        /// Reads <paramref name="inputPath"/> (and its pdb or embedded pdb), weaves it and writes
+        /// <paramref name="outputPath"/> (and its pdb) atomically. Input and output may be the same file: everything
+        /// is read into memory first. The input is never touched otherwise.
+        /// </summary>
+        /// <exception cref="WeavingException">Bad input; the message is one line "&lt;file&gt;: &lt;problem&gt;".</exception>
+        public static WeaveResult WeaveFile(string inputPath, string outputPath, WeaverSettings settings, IWeaverLog log)
+        {
+            if (inputPath == null) throw new ArgumentNullException(nameof(inputPath));
+            if (outputPath == null) throw new ArgumentNullException(nameof(outputPath));
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            log ??= NullWeaverLog.Instance;
+
+            var watch = Stopwatch.StartNew();
+            var module = AssemblyFile.Read(inputPath, settings, log);
+            try
+            {
+                var result = Weave(module, inputPath, settings, log);
+                AssemblyFile.Write(module, outputPath, StrongNameKey.Read(settings.StrongNameKeyFile), log);
+                result.Elapsed = watch.Elapsed;
+                log.Info(outputPath + ": " + result);
+                return result;
+            }
+            finally
+            {
+                // The resolver is ours (AssemblyFile created it) and may hold referenced assemblies open.
+                module.AssemblyResolver?.Dispose();
+                module.Dispose();
+            }
+        }
+
+        /// <summary>Weaves an already loaded module in memory; the caller writes it (with its symbols).</summary>
+        /// <exception cref="WeavingException">The module must not be woven (already woven, reference assembly, ReadyToRun...).</exception>
+        public static WeaveResult WeaveModule(ModuleDefinition module, WeaverSettings settings, IWeaverLog log)
+        {
+            if (module == null) throw new ArgumentNullException(nameof(module));
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            log ??= NullWeaverLog.Instance;
+
+            var watch = Stopwatch.StartNew();
+            var file = string.IsNullOrEmpty(module.FileName) ? module.Name : module.FileName;
+            var result = Weave(module, file, settings, log);
+            result.Elapsed = watch.Elapsed;
+            log.Info(file + ": " + result);
+            return result;
+        }
+
+        static WeaveResult Weave(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
+        {
+            InputChecks.EnsureWeavable(module, file);
+            if (InputChecks.IsStrongNameSigned(module) && settings.StrongNameKeyFile == null)
+                log.Warning(file + ": strong-name signed; the woven assembly's signature is no longer valid " +
+                            "(.NET Core ignores it; re-sign it to load it on .NET Framework)", file);
+            return new ModuleWeaver(module, file, settings, log).Run();
+        }
+    }
+}

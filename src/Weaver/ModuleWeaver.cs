@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace AsyncProf.Weaving
+{
+    /// <summary>
+    /// Decides what each method of a module is (ordinary method, state machine, compiler plumbing, unsupported
+    /// shape) and hands it to the matching weaver; builds the method table as it goes.
+    /// </summary>
+    internal sealed class ModuleWeaver
+    {
+        /// <summary>MethodImplAttributes.Async (runtime-async, .NET 11): no state machine, awaits are AsyncHelpers.Await calls.</summary>
+        const MethodImplAttributes RuntimeAsync = (MethodImplAttributes)0x2000;
+
+        readonly ModuleDefinition module;
+        readonly string file;
+        readonly WeaverSettings settings;
+        readonly IWeaverLog log;
+        readonly ProbeReferences probes;
+        readonly MethodTable table;
+        readonly NameFilter filter;
+        readonly WeaveResult result = new WeaveResult();
+        StateMachineMap machines = null!;
+
+        public ModuleWeaver(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
+        {
+            this.module = module;
+            this.file = file;
+            this.settings = settings;
+            this.log = log;
+            probes = new ProbeReferences(module);
+            table = new MethodTable(module, probes);
+            filter = new NameFilter(settings.Include, settings.Exclude);
+        }
+
+        public WeaveResult Run()
+        {
+            var types = AllTypes(module).Where(t => t.Name != "<Module>").ToList();
+            machines = new StateMachineMap(types);
+
+            foreach (var type in types)
+            {
+                try
+                {
+                    WeaveType(type);
+                }
+                catch (Exception e) when (!(e is WeavingException))
+                {
+                    // A bug or a shape nobody foresaw, found halfway through editing a body: writing the module now
+                    // could produce invalid IL, so stop and say where.
+                    throw new WeavingException(file + ": internal error weaving " + type.FullName + ": " + e.Message, e);
+                }
+            }
+
+            table.AddToModule();
+            return result;
+        }
+
+        void WeaveType(TypeDefinition type)
+        {
+            if (machines.TryGet(type, out var machine))
+            {
+                WeaveStateMachine(machine);
+            }
+            else if (StateMachineMap.IsUnattributedAsyncStateMachine(type))
+            {
+                // F# task { } (Release) and other compilers: a struct IAsyncStateMachine with no kickoff attribute
+                // and shared await tails. Weaving its MoveNext as a method would count every resume as a call.
+                var moveNext = StateMachineMembers.FindMoveNext(type);
+                Skip(DisplayNames.TypeName(DisplayNames.UserTypeOf(type)) + " (state machine " + type.Name + ")",
+                    "IAsyncStateMachine without a kickoff [AsyncStateMachine] attribute (F# task { }, another compiler, hand-written) is not supported",
+                    moveNext != null ? SourceLocation.Of(moveNext) : SourceLocation.Unknown);
+            }
+            else
+            {
+                var generated = CompilerNames.IsGeneratedType(type);
+                foreach (var method in type.Methods.ToList())
+                    WeaveIfOrdinary(method, generated);
+            }
+        }
+
+        void WeaveIfOrdinary(MethodDefinition method, bool inGeneratedType)
+        {
+            if (!method.HasBody)
+                return;
+            if (machines.IsKickoff(method))
+            {
+                // Its state machine is woven instead; weaving the stub itself would end the call at the first await.
+                if (machines.IsOrphanKickoff(method))
+                    Skip(DisplayNames.Of(method), "its state machine attribute names no type of this module", SourceLocation.Of(method));
+                return;
+            }
+
+            if (CompilerNames.IsPlumbing(method, inGeneratedType))
+                return;
+
+            var name = DisplayNames.Of(method);
+            if (!filter.Accepts(name))
+                return;
+
+            var location = SourceLocation.Of(method);
+            if ((method.ImplAttributes & RuntimeAsync) != 0)
+            {
+                Skip(name, "runtime-async method (MethodImpl 0x2000) is not supported yet", location);
+                return;
+            }
+            if (method.Body.Instructions.Any(i => i.OpCode == OpCodes.Jmp))
+            {
+                Skip(name, "method uses the jmp instruction, which cannot be wrapped", location);
+                return;
+            }
+
+            var index = table.Add(MethodKind.Sync, name, location);
+            OrdinaryMethodWeaver.Weave(method, index, table, probes);
+            result.SyncMethods++;
+        }
+
+        void WeaveStateMachine(StateMachine machine)
+        {
+            var name = DisplayNames.Of(machine.Kickoff);
+            if (!filter.Accepts(name))
+                return;
+
+            var moveNext = StateMachineMembers.FindMoveNext(machine.Type);
+            var location = moveNext != null ? SourceLocation.Of(moveNext) : SourceLocation.Unknown;
+            if (!location.IsKnown)
+                location = SourceLocation.Of(machine.Kickoff);
+
+            if (settings.NaiveStateMachines)
+            {
+                // The naive way (for demonstrations only): every resumption becomes a call.
+                if (moveNext == null)
+                {
+                    Skip(name, "state machine has no MoveNext body", location);
+                    return;
+                }
+                OrdinaryMethodWeaver.Weave(moveNext, table.Add(MethodKind.Sync, name, location), table, probes);
+                result.SyncMethods++;
+                return;
+            }
+
+            switch (machine.Kind)
+            {
+                case MethodKind.Async:
+                {
+                    var weaver = new AsyncMethodWeaver(machine);
+                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                    weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
+                    result.AsyncMethods++;
+                    break;
+                }
+                case MethodKind.Iterator:
+                {
+                    var weaver = new IteratorWeaver(machine);
+                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                    weaver.Weave(table.Add(MethodKind.Iterator, name, location), table, probes);
+                    result.Iterators++;
+                    break;
+                }
+                case MethodKind.AsyncIterator:
+                {
+                    var weaver = new AsyncIteratorWeaver(machine);
+                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                    if (!weaver.HasDisposeGuard)
+                        log.Warning(name + ": cannot find the state and dispose-mode fields of its state machine; " +
+                                    "disposing it before the first MoveNextAsync will count as a call", location.File, location.Line);
+                    weaver.Weave(table.Add(MethodKind.AsyncIterator, name, location), table, probes);
+                    result.AsyncIterators++;
+                    break;
+                }
+            }
+        }
+
+        void Skip(string name, string reason, SourceLocation location)
+        {
+            log.Warning(name + ": " + reason + "; not profiled", location.IsKnown ? location.File : null, location.Line);
+            result.Skipped++;
+        }
+
+        static IEnumerable<TypeDefinition> AllTypes(ModuleDefinition module)
+        {
+            var pending = new Stack<TypeDefinition>(module.Types.Reverse());
+            while (pending.Count > 0)
+            {
+                var type = pending.Pop();
+                yield return type;
+                for (int i = type.NestedTypes.Count - 1; i >= 0; i--)
+                    pending.Push(type.NestedTypes[i]);
+            }
+        }
+    }
+}

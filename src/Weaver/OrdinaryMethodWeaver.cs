@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace AsyncProf.Weaving
+{
+    /// <summary>
+    /// Instruments an ordinary method (also lambdas, local functions, constructors, and state machine MoveNext in
+    /// naive mode):
+    /// <code>
+    /// token = 0; if (Probe.Active) token = Probe.Enter(Base + index);
+    /// try { body, returns routed to EPILOGUE } fault { Probe.ExitFault(token); }
+    /// EPILOGUE: Probe.Exit(token); return result;
+    /// </code>
+    /// </summary>
+    internal static class OrdinaryMethodWeaver
+    {
+        public static void Weave(MethodDefinition method, int index, MethodTable table, ProbeReferences probes)
+        {
+            var editor = new BodyEditor(method);
+            var token = new VariableDefinition(method.Module.TypeSystem.Int32);
+            editor.Body.Variables.Add(token);
+            var bodyStart = editor.Instructions[0];
+
+            FaultWrapper.Wrap(editor, method,
+                faultHandler: new[]
+                {
+                    Instruction.Create(OpCodes.Ldloc, token),
+                    Instruction.Create(OpCodes.Call, probes.ExitFault),
+                },
+                beforeResult: new[]
+                {
+                    Instruction.Create(OpCodes.Ldloc, token),
+                    Instruction.Create(OpCodes.Call, probes.Exit),
+                },
+                afterResult: new Instruction[0]);
+
+            // The token is stored on every path (locals may not be zero-initialized under SkipLocalsInit).
+            var prologue = new List<Instruction>
+            {
+                Instruction.Create(OpCodes.Ldc_I4_0),
+                Instruction.Create(OpCodes.Stloc, token),
+                Instruction.Create(OpCodes.Ldsfld, probes.Active),
+                Instruction.Create(OpCodes.Brfalse, bodyStart),
+            };
+            prologue.AddRange(table.EmitId(index));
+            prologue.Add(Instruction.Create(OpCodes.Call, probes.Enter));
+            prologue.Add(Instruction.Create(OpCodes.Stloc, token));
+            editor.InsertPrologue(prologue);
+            editor.Complete();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using Mono.Cecil;
+
+namespace AsyncProf.Weaving
+{
+    /// <summary>
+    /// References to the probe API (src/Runtime/Probe.cs) built by name, so the weaver never loads AsyncProf.dll and
+    /// woven modules bind to whatever AsyncProf 1.0.0.0 sits beside them at run time. Every signature here must match
+    /// Probe.cs exactly: the runtime binds member references by name and signature.
+    /// </summary>
+    internal sealed class ProbeReferences
+    {
+        public const string AssemblyName = "AsyncProf";
+        public static readonly Version AssemblyVersion = new Version(1, 0, 0, 0);
+        public const string Namespace = "AsyncProf";
+
+        public TypeReference AsyncCall { get; }
+
+        /// <summary><c>static bool Probe.Active</c></summary>
+        public FieldReference Active { get; }
+
+        /// <summary><c>static int RegisterModule(string methodTable)</c></summary>
+        public MethodReference RegisterModule { get; }
+        /// <summary><c>static int Enter(int methodId)</c></summary>
+        public MethodReference Enter { get; }
+        /// <summary><c>static void Exit(int token)</c></summary>
+        public MethodReference Exit { get; }
+        /// <summary><c>static void ExitFault(int token)</c></summary>
+        public MethodReference ExitFault { get; }
+        /// <summary><c>static void AsyncMoveNext(ref AsyncCall, int methodId)</c></summary>
+        public MethodReference AsyncMoveNext { get; }
+        /// <summary><c>static void IteratorMoveNext(ref AsyncCall, int methodId)</c></summary>
+        public MethodReference IteratorMoveNext { get; }
+        /// <summary><c>static void Suspend(ref AsyncCall)</c></summary>
+        public MethodReference Suspend { get; }
+        /// <summary><c>static void Complete(ref AsyncCall)</c></summary>
+        public MethodReference Complete { get; }
+        /// <summary><c>static void Fault(ref AsyncCall)</c></summary>
+        public MethodReference Fault { get; }
+        /// <summary><c>static void Yield(bool hasMore, ref AsyncCall)</c></summary>
+        public MethodReference Yield { get; }
+        /// <summary><c>static void Dispose(ref AsyncCall)</c></summary>
+        public MethodReference Dispose { get; }
+        /// <summary><c>static void Restart(ref AsyncCall)</c></summary>
+        public MethodReference Restart { get; }
+
+        readonly TypeReference probe;
+
+        public ProbeReferences(ModuleDefinition module)
+        {
+            var assembly = FindOrAddAssemblyReference(module);
+            probe = new TypeReference(Namespace, "Probe", module, assembly, valueType: false);
+            AsyncCall = new TypeReference(Namespace, "AsyncCall", module, assembly, valueType: true);
+
+            var types = module.TypeSystem;
+            var asyncCallByRef = new ByReferenceType(AsyncCall);
+
+            Active = new FieldReference("Active", types.Boolean, probe);
+            RegisterModule = Static("RegisterModule", types.Int32, types.String);
+            Enter = Static("Enter", types.Int32, types.Int32);
+            Exit = Static("Exit", types.Void, types.Int32);
+            ExitFault = Static("ExitFault", types.Void, types.Int32);
+            AsyncMoveNext = Static("AsyncMoveNext", types.Void, asyncCallByRef, types.Int32);
+            IteratorMoveNext = Static("IteratorMoveNext", types.Void, asyncCallByRef, types.Int32);
+            Suspend = Static("Suspend", types.Void, asyncCallByRef);
+            Complete = Static("Complete", types.Void, asyncCallByRef);
+            Fault = Static("Fault", types.Void, asyncCallByRef);
+            Yield = Static("Yield", types.Void, types.Boolean, asyncCallByRef);
+            Dispose = Static("Dispose", types.Void, asyncCallByRef);
+            Restart = Static("Restart", types.Void, asyncCallByRef);
+        }
+
+        MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)
+        {
+            var method = new MethodReference(name, returnType, probe) { HasThis = false };
+            foreach (var parameter in parameters)
+                method.Parameters.Add(new ParameterDefinition(parameter));
+            return method;
+        }
+
+        /// <summary>Reuses the app's own reference to AsyncProf (it may call Profiler.Save) so the module names it once.</summary>
+        static AssemblyNameReference FindOrAddAssemblyReference(ModuleDefinition module)
+        {
+            foreach (var existing in module.AssemblyReferences)
+                if (existing.Name == AssemblyName)
+                    return existing;
+
+            var reference = new AssemblyNameReference(AssemblyName, AssemblyVersion)
+            {
+                Culture = string.Empty,
+                PublicKeyToken = Array.Empty<byte>(),
+            };
+            // The writer only emits scopes it finds in this collection: a reference used but not listed gets token 0.
+            module.AssemblyReferences.Add(reference);
+            return reference;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace AsyncProf.Weaving
+{
+    /// <summary>Probe calls shared by the state machine weavers. All of them are stack-neutral.</summary>
+    internal static class StateMachineHooks
+    {
+        /// <summary><c>Probe.X(ref this.&lt;&gt;ap__call)</c>.</summary>
+        public static List<Instruction> CallProbe(MethodReference probe, FieldReference callField)
+        {
+            var code = StateMachineMembers.LoadAddress(callField).ToList();
+            code.Add(Instruction.Create(OpCodes.Call, probe));
+            return code;
+        }
+
+        /// <summary>
+        /// <c>if (Probe.Active) Probe.X(ref this.&lt;&gt;ap__call, Base + index)</c> for the start of MoveNext.
+        /// <paramref name="extraCondition"/> may add tests between the two: it gets the instruction that records
+        /// (branch there to record) and must otherwise branch to the original code, with an empty stack.
+        /// </summary>
+        public static List<Instruction> MoveNextPrologue(MethodReference probe, FieldReference callField, int index,
+            MethodTable table, ProbeReferences probes, Instruction originalStart,
+            Func<Instruction, IEnumerable<Instruction>>? extraCondition = null)
+        {
+            var record = StateMachineMembers.LoadAddress(callField).ToList();
+            record.AddRange(table.EmitId(index));
+            record.Add(Instruction.Create(OpCodes.Call, probe));
+
+            var code = new List<Instruction>
+            {
+                Instruction.Create(OpCodes.Ldsfld, probes.Active),
+                Instruction.Create(OpCodes.Brfalse, originalStart),
+            };
+            if (extraCondition != null)
+                code.AddRange(extraCondition(record[0]));
+            code.AddRange(record);
+            return code;
+        }
+
+        /// <summary>
+        /// <c>Probe.Suspend(ref call)</c> right before every AwaitOnCompleted/AwaitUnsafeOnCompleted of the builder:
+        /// the arguments already pushed stay on the stack, and nothing is touched after the call, because by then the
+        /// continuation may already run MoveNext on another thread (and a struct state machine may have been copied).
+        /// </summary>
+        public static void InsertSuspends(BodyEditor editor, TypeReference builderType, FieldReference callField, ProbeReferences probes)
+        {
+            var awaits = editor.Instructions
+                .Where(i => BuilderLocator.IsCallOn(i, builderType, out var m) && BuilderLocator.IsAwait(m))
+                .ToList();
+            foreach (var call in awaits)
+                editor.InsertBefore(call, CallProbe(probes.Suspend, callField));
+        }
+    }
+}

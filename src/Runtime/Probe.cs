@@ -11,9 +11,12 @@ namespace AsyncProf
     public static class Probe
     {
         /// <summary>True while any profiling session records. Woven code reads it with a single ldsfld.</summary>
-        public static bool Active;
-
-        static Probe() => Recorder.Bootstrap();
+        /// <remarks>
+        /// Initialized by a field initializer, not a static constructor, so the type stays beforefieldinit and the
+        /// JIT needs no class-initialization check in woven code. The initializer starts the ASYNCPROF_OUTPUT
+        /// session, which sets this field itself; the initializer's own value is then what it found.
+        /// </remarks>
+        public static bool Active = Recorder.Bootstrap();
 
         /// <summary>Called once per woven module (from its method table's type initializer) to get its id base.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)] // GetCallingAssembly must see the woven module

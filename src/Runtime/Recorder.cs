@@ -24,7 +24,12 @@ namespace AsyncProf
         public static Session? Current => current;
         public static string? LastError;
 
-        public static void Bootstrap() => EnvironmentSession.StartIfRequested();
+        /// <summary>Runs once, from Probe's type initializer: starts the ASYNCPROF_OUTPUT session if asked. Returns Probe.Active.</summary>
+        public static bool Bootstrap()
+        {
+            EnvironmentSession.StartIfRequested();
+            return current != null;
+        }
 
         public static int RegisterModule(string table, string module) => FunctionTable.Register(table, module);
 

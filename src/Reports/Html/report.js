@@ -1,7 +1,7 @@
 /*
  * AsyncProf HTML report.
  *
- * Renders the profile embedded in <script id="profile-data"> (schema asyncprof/1, docs/profile-schema.md):
+ * Renders the profile embedded as JSON in the script element #profile-data (schema asyncprof/1, docs/profile-schema.md):
  *   - a flame graph of the calling-context tree (#flame): frame width = inclusive figure of the chosen metric;
  *     click a frame to zoom into it (and select its function), click an ancestor, a breadcrumb or "Reset zoom"
  *     to zoom out; the search box highlights matching frames and tells their share;
@@ -15,7 +15,7 @@
  *
  * Stable hooks for tests and scripts: frames are `.frame[data-node][data-function]` (the virtual root has
  * data-node="all" and no data-function); table rows, caller and callee rows are `tr[data-function]`; cells carry
- * data-col; share cells carry data-share (a fraction); <body data-ready="true"> once the first render is done,
+ * data-col; share cells carry data-share (a fraction); body[data-ready="true"] once the first render is done,
  * and body[data-metric], body[data-zoom], body[data-selected] mirror the state.
  */
 (function () {
@@ -159,6 +159,17 @@
       e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
     }
     return e;
+  }
+
+  /** A dotted name that may wrap after each dot (long generic names fit narrow cells). */
+  function breakable(name) {
+    const span = el('span');
+    const parts = name.split('.');
+    parts.forEach((part, i) => {
+      if (i > 0) span.appendChild(el('wbr'));
+      span.appendChild(document.createTextNode(i < parts.length - 1 ? part + '.' : part));
+    });
+    return span;
   }
 
   function hash(s) {
@@ -387,16 +398,13 @@
 
   const COLUMNS = [
     { key: 'name', label: 'Function', text: true },
-    { key: 'kind', label: 'Kind', text: true },
     { key: 'calls', label: 'Calls', fmt: fmtCount },
     { key: 'inFlight', label: 'In flight', fmt: fmtCount, optional: true },
     { key: 'faults', label: 'Faults', fmt: fmtCount, optional: true },
     { key: 'suspends', label: 'Suspends', fmt: fmtCount },
     { key: 'wallNs', label: 'Wall', fmt: fmtDuration, metric: 'wall' },
-    { key: 'wallPerCall', label: 'Wall/call', fmt: fmtDuration, get: (f) => (f.calls ? f.wallNs / f.calls : null) },
     { key: 'selfCpuNs', label: 'Self CPU', fmt: fmtDuration, metric: 'cpu' },
     { key: 'cpuNs', label: 'CPU', fmt: fmtDuration, metric: 'cpu' },
-    { key: 'selfAllocBytes', label: 'Self alloc', fmt: fmtBytes, metric: 'alloc' },
     { key: 'allocBytes', label: 'Allocated', fmt: fmtBytes, metric: 'alloc' },
   ].filter((c) => !c.optional || data.functions.some((f) => f[c.key]));
 
@@ -448,8 +456,10 @@
         tr.appendChild(el('td', {
           'data-col': c.key,
           class: cls || null,
-          title: c.key === 'name' ? f.name + (f.file ? '\n' + f.file + ':' + f.line : '') : c.text ? null : (v == null ? null : String(v)),
-        }, c.text ? String(v) : c.fmt(v)));
+          title: c.key === 'name' ? f.name + ' (' + (KIND_LABEL[f.kind] || f.kind) + ')' + (f.file ? '\n' + f.file + ':' + f.line : '') : c.text ? null : (v == null ? null : String(v)),
+        },
+        c.key === 'name' ? el('span', { class: 'swatch', title: KIND_LABEL[f.kind] || f.kind, style: 'background:' + frameColor(f) }) : null,
+        c.text ? String(v) : c.fmt(v)));
       }
       frag.appendChild(tr);
     }
@@ -532,7 +542,8 @@
     if (!rows.length) return el('p', { class: 'none', id: id }, emptyText);
     rows.sort((a, b) => (b.figure - a.figure) || (b.calls || 0) - (a.calls || 0));
     const table = el('table', { id: id },
-      el('thead', null, el('tr', null, el('th', null, 'Function'), el('th', null, 'Calls'), el('th', null, m.short), el('th', null, 'Share'))));
+      el('thead', null, el('tr', null, el('th', { class: 'c-name' }, 'Function'), el('th', { class: 'c-calls' }, 'Calls'),
+        el('th', { class: 'c-value' }, m.short), el('th', { class: 'c-share' }, 'Share'))));
     const tbody = el('tbody');
     for (const r of rows) {
       const name = r.self ? '(self)' : r.rootCaller ? '(no profiled caller)' : r.fn ? r.fn.name : '(unknown)';
@@ -541,11 +552,11 @@
         'data-function': r.fn ? r.fn.name : '',
         class: r.self ? 'self' : r.rootCaller ? 'root' : null,
       },
-      el('td', { class: 'name', 'data-col': 'name', title: name }, name),
+      el('td', { class: 'name', 'data-col': 'name', title: name }, breakable(name)),
       el('td', { 'data-col': 'calls' }, fmtCount(r.calls)),
       el('td', { 'data-col': 'value', title: String(r.figure) }, m.fmt(r.figure)),
       el('td', { class: 'share', 'data-col': 'share', 'data-share': share == null ? '' : String(share) },
-        el('span', { class: 'bar', style: 'width:' + Math.round(Math.min(1, share || 0) * 60) + 'px' }),
+        el('span', { class: 'bar', style: 'width:' + Math.round(Math.min(1, share || 0) * 44) + 'px' }),
         el('span', { class: 'pct' }, fmtShare(share)))));
     }
     table.appendChild(tbody);

@@ -69,6 +69,7 @@ namespace AsyncProf.Reports.Exporters
         readonly Dictionary<long, int> _index = new();
         readonly long[] _inclusiveWall;
         readonly long[] _selfWall;
+        readonly long[] _attributedWall;
         readonly int[] _depth;
         readonly TreeNode[] _nodes;
         readonly List<TreeNode>[] _children;
@@ -147,6 +148,7 @@ namespace AsyncProf.Reports.Exporters
                 _selfWall[i] = 0;
             }
 
+            _attributedWall = budget;
             Totals = new Dictionary<ProfileMetric, long>
             {
                 [ProfileMetric.Wall] = roots.Aggregate(0L, (s, r) => Sat(s + InclusiveWall(r))),
@@ -180,6 +182,12 @@ namespace AsyncProf.Reports.Exporters
 
         /// <summary>Wall time of the node's completed calls; for a node with calls in flight, at least its children's.</summary>
         public long InclusiveWall(TreeNode node) => _inclusiveWall[Index(node)];
+
+        /// <summary>
+        /// The node's wall time as the flat formats count it: its <see cref="InclusiveWall"/>, scaled down when it
+        /// overlaps its siblings by more than their caller's wall time (the sum of <see cref="SelfWall"/> over its subtree).
+        /// </summary>
+        public long AttributedWall(TreeNode node) => _attributedWall[Index(node)];
 
         /// <summary>The node's share of wall time not spent in its children (see the class summary).</summary>
         public long SelfWall(TreeNode node) => _selfWall[Index(node)];
@@ -255,6 +263,7 @@ namespace AsyncProf.Reports.Exporters
                 if (!onPath.ContainsKey(node.Function))
                 {
                     e.WallNs = Sat(e.WallNs + _inclusiveWall[i]);
+                    e.AttributedWallNs = Sat(e.AttributedWallNs + _attributedWall[i]);
                     e.CpuNs = Sat(e.CpuNs + node.CpuNs);
                     e.AllocBytes = Sat(e.AllocBytes + node.AllocBytes);
                 }
@@ -273,7 +282,10 @@ namespace AsyncProf.Reports.Exporters
         public long? Caller { get; init; }
         public long Callee { get; init; }
         public long Calls { get; internal set; }
+        /// <summary>The callee's wall time (<see cref="CallTreeFigures.InclusiveWall"/>), as the profile's edges count it.</summary>
         public long WallNs { get; internal set; }
+        /// <summary>The callee's wall time scaled like <see cref="CallTreeFigures.AttributedWall"/>: consistent with the self wall times.</summary>
+        public long AttributedWallNs { get; internal set; }
         public long CpuNs { get; internal set; }
         public long AllocBytes { get; internal set; }
 

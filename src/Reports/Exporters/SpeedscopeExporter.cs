@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace AsyncProf.Reports.Exporters
@@ -28,7 +29,7 @@ namespace AsyncProf.Reports.Exporters
             var frameOf = new Dictionary<long, int>();
             for (var i = 0; i < profile.Functions.Count; i++) frameOf[profile.Functions[i].Id] = i;
 
-            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false, SkipValidation = false });
+            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             w.WriteStartObject();
             w.WriteString("$schema", SchemaUrl);
             var title = profile.Process.Name ?? (profile.SourcePath != null ? Path.GetFileName(profile.SourcePath) : "asyncprof profile");
@@ -74,6 +75,7 @@ namespace AsyncProf.Reports.Exporters
                     foreach (var frame in stack) w.WriteNumberValue(frame);
                     w.WriteEndArray();
                     weights.Add(weight);
+                    if (w.BytesPending > 1 << 16) w.Flush();
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("weights");

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace AsyncProf.Reports.Exporters
+{
+    /// <summary>
+    /// Callgrind format, version 1 (valgrind.org/docs/manual/cl-format.html), for KCachegrind/QCachegrind and
+    /// callgrind_annotate. Events <c>Wall Cpu Alloc</c> (nanoseconds, nanoseconds, bytes). Each function has one self
+    /// cost line (at its source line), and one <c>calls=</c> association per callee with the callee's inclusive cost,
+    /// as the profile's <c>edges</c> count them (recursion counted once). Wall costs are those of
+    /// <see cref="CallTreeFigures"/>: where async children overlap by more than their caller's wall time, their wall
+    /// time is scaled down to fit in it, so that every function's inclusive cost (self plus calls) stays consistent
+    /// and the totals are the roots' wall time; elsewhere they are the profile's figures exactly. Calls from unprofiled code (roots) appear as
+    /// calls from a <c>(root)</c> function, so every completed call is counted and <c>(root)</c>'s inclusive cost is
+    /// the whole profile. Names are compressed (<c>fn=(id) name</c>).
+    /// </summary>
+    public sealed class CallgrindExporter : IProfileExporter
+    {
+        public const string RootName = "(root)";
+
+        public string Name => "callgrind";
+        public string FileExtension => ".callgrind";
+
+        public void Export(Profile profile, Stream output)
+        {
+            if (profile == null) throw new ArgumentNullException(nameof(profile));
+            if (output == null) throw new ArgumentNullException(nameof(output));
+            var figures = CallTreeFigures.Of(profile);
+            var inv = CultureInfo.InvariantCulture;
+            var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+
+            var self = new Dictionary<long, long[]>();
+            foreach (var f in profile.Functions) self[f.Id] = new long[3];
+            foreach (var node in profile.Tree)
+            {
+                var s = self[node.Function];
+                s[0] += figures.SelfWall(node);
+                s[1] += node.SelfCpuNs;
+                s[2] += node.SelfAllocBytes;
+            }
+            var totals = new[] { self.Values.Sum(s => s[0]), self.Values.Sum(s => s[1]), self.Values.Sum(s => s[2]) };
+
+            w.WriteLine("# callgrind format");
+            w.WriteLine("version: 1");
+            w.WriteLine("creator: asyncprof " + ExporterInfo.Version);
+            if (profile.Process.Pid > 0) w.WriteLine("pid: " + profile.Process.Pid.ToString(inv));
+            var cmd = profile.Process.CommandLine ?? profile.Process.Name;
+            if (!string.IsNullOrEmpty(cmd)) w.WriteLine("cmd: " + OneLine(cmd));
+            w.WriteLine("part: 1");
+            w.WriteLine();
+            w.WriteLine("desc: Trigger: asyncprof profile" + (profile.Process.Name != null ? " of " + OneLine(profile.Process.Name) : ""));
+            w.WriteLine("event: Wall : Wall time (ns, suspensions included)");
+            w.WriteLine("event: Cpu : CPU time (ns)");
+            w.WriteLine("event: Alloc : Allocated bytes");
+            w.WriteLine("positions: line");
+            w.WriteLine("events: Wall Cpu Alloc");
+            w.WriteLine("summary: " + Costs(totals));
+            w.WriteLine();
+
+            // name compression: ids for files and functions
+            var fileIds = new Dictionary<string, int>(StringComparer.Ordinal);
+            string Fl(string? file)
+            {
+                var name = string.IsNullOrEmpty(file) ? "???" : OneLine(file!);
+                if (fileIds.TryGetValue(name, out var id)) return $"({id})";
+                fileIds[name] = id = fileIds.Count + 1;
+                return $"({id}) {name}";
+            }
+            var fnIds = new Dictionary<long, int>();
+            string Fn(long? function)
+            {
+                var key = function ?? long.MinValue;
+                if (fnIds.TryGetValue(key, out var id)) return $"({id})";
+                fnIds[key] = id = fnIds.Count + 1;
+                return $"({id}) {(function is long f ? FunctionName(profile.Function(f).Name) : RootName)}";
+            }
+            int LineOf(long? function) => function is long f ? Math.Max(0, profile.Function(f).Line) : 0;
+
+            var edgesByCaller = figures.Edges.GroupBy(e => e.Caller).ToDictionary(g => g.Key ?? long.MinValue, g => g.ToList());
+            if (edgesByCaller.TryGetValue(long.MinValue, out var rootEdges))
+            {
+                w.WriteLine("fl=" + Fl(null));
+                w.WriteLine("fn=" + Fn(null));
+                WriteCalls(null, rootEdges);
+                w.WriteLine();
+            }
+            foreach (var f in profile.Functions)
+            {
+                w.WriteLine("fl=" + Fl(f.File));
+                w.WriteLine("fn=" + Fn(f.Id));
+                w.WriteLine(LineOf(f.Id).ToString(inv) + " " + Costs(self[f.Id]));
+                if (edgesByCaller.TryGetValue(f.Id, out var calls)) WriteCalls(f.Id, calls);
+                w.WriteLine();
+            }
+            w.WriteLine("totals: " + Costs(totals));
+            w.Flush();
+
+            void WriteCalls(long? caller, List<CallEdge> edges)
+            {
+                foreach (var e in edges)
+                {
+                    var callee = profile.Function(e.Callee);
+                    w.WriteLine("cfl=" + Fl(callee.File));
+                    w.WriteLine("cfn=" + Fn(e.Callee));
+                    w.WriteLine($"calls={e.Calls.ToString(inv)} {LineOf(e.Callee).ToString(inv)}");
+                    w.WriteLine(LineOf(caller).ToString(inv) + " " + Costs(new[] { e.AttributedWallNs, e.CpuNs, e.AllocBytes }));
+                }
+            }
+        }
+
+        static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));
+
+        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+
+        static string FunctionName(string name)
+        {
+            var s = OneLine(name).Trim();
+            return s.Length == 0 ? "?" : s;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+
+namespace AsyncProf.Reports.Exporters
+{
+    /// <summary>
+    /// pprof: a gzipped <c>perftools.profiles.Profile</c> protocol buffer (github.com/google/pprof, proto/profile.proto),
+    /// read by <c>go tool pprof</c>, Grafana Pyroscope (<c>/ingest?format=pprof</c>) and speedscope.
+    /// <para>
+    /// Sample types, in this order: <c>calls/count</c> (completed calls of the stack's last frame),
+    /// <c>wall/nanoseconds</c>, <c>cpu/nanoseconds</c>, <c>alloc/bytes</c> (the stack's self values, so each type
+    /// adds up to the profile's total); the default is wall. One location and one function per profiled function;
+    /// stacks are leaf first. Every sample has a <c>request</c> label: the root function of its logical stack (the
+    /// entry point the work came in through). When the profile has a timeline, a node that ran on several threads is
+    /// split into one sample per thread, labelled <c>thread</c> (name) and <c>thread_id</c>, its figures shared in
+    /// proportion to the timeline: CPU by the thread CPU time of the node's own code, calls by where each call
+    /// started, wall and allocations by running time.
+    /// </para>
+    /// </summary>
+    public sealed class PprofExporter : IProfileExporter
+    {
+        public string Name => "pprof";
+        public string FileExtension => ".pb.gz";
+
+        /// <summary>The sample types written, in order.</summary>
+        public static IReadOnlyList<(string Type, string Unit)> SampleTypes { get; } = new[]
+        {
+            ("calls", "count"), ("wall", "nanoseconds"), ("cpu", "nanoseconds"), ("alloc", "bytes"),
+        };
+
+        // profile.proto field numbers
+        const int ProfileSampleType = 1, ProfileSample = 2, ProfileMapping = 3, ProfileLocation = 4, ProfileFunction = 5,
+            ProfileStringTable = 6, ProfileTimeNanos = 9, ProfileDurationNanos = 10, ProfilePeriodType = 11, ProfilePeriod = 12,
+            ProfileComment = 13, ProfileDefaultSampleType = 14;
+        const int ValueTypeType = 1, ValueTypeUnit = 2;
+        const int SampleLocationId = 1, SampleValue = 2, SampleLabel = 3;
+        const int LabelKey = 1, LabelStr = 2, LabelNum = 3;
+        const int MappingId = 1, MappingFilename = 5, MappingHasFunctions = 7, MappingHasFilenames = 8, MappingHasLineNumbers = 9;
+        const int LocationId = 1, LocationMappingId = 2, LocationLine = 4;
+        const int LineFunctionId = 1, LineLine = 2;
+        const int FunctionId = 1, FunctionName = 2, FunctionSystemName = 3, FunctionFilename = 4, FunctionStartLine = 5;
+
+        public void Export(Profile profile, Stream output)
+        {
+            if (profile == null) throw new ArgumentNullException(nameof(profile));
+            if (output == null) throw new ArgumentNullException(nameof(output));
+            var bytes = Encode(profile);
+            using var gz = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
+            gz.Write(bytes, 0, bytes.Length);
+        }
+
+        /// <summary>The profile.proto message, before gzip.</summary>
+        public static byte[] Encode(Profile profile)
+        {
+            var figures = CallTreeFigures.Of(profile);
+            var strings = new List<string> { "" };
+            var stringIndex = new Dictionary<string, long>(StringComparer.Ordinal) { [""] = 0 };
+            long S(string? s)
+            {
+                s ??= "";
+                if (stringIndex.TryGetValue(s, out var i)) return i;
+                i = strings.Count;
+                strings.Add(s);
+                stringIndex[s] = i;
+                return i;
+            }
+
+            var pb = new ProtobufWriter();
+            foreach (var (type, unit) in SampleTypes)
+                pb.Message(ProfileSampleType, m => { m.Varint(ValueTypeType, S(type)); m.Varint(ValueTypeUnit, S(unit)); });
+
+            // function / location ids: 1-based position in the profile's function list
+            var pprofId = new Dictionary<long, long>();
+            for (var i = 0; i < profile.Functions.Count; i++) pprofId[profile.Functions[i].Id] = i + 1;
+
+            var split = ThreadSplit.From(profile);
+            var kRequest = S("request");
+            var kThread = S("thread");
+            var kThreadId = S("thread_id");
+            foreach (var node in figures.DepthFirst())
+            {
+                var values = new[] { node.Calls, figures.SelfWall(node), node.SelfCpuNs, node.SelfAllocBytes };
+                if (values.All(v => v == 0)) continue;
+                var stack = figures.Stack(node);
+                var locations = new long[stack.Count];
+                for (var i = 0; i < stack.Count; i++) locations[i] = pprofId[stack[stack.Count - 1 - i].Id];
+                var request = S(stack[0].Name);
+                foreach (var (thread, threadValues) in split.Split(node, values))
+                {
+                    if (threadValues.All(v => v == 0)) continue;
+                    pb.Message(ProfileSample, m =>
+                    {
+                        m.Packed(SampleLocationId, locations);
+                        m.Packed(SampleValue, threadValues);
+                        m.Message(SampleLabel, l => { l.Varint(LabelKey, kRequest); l.Varint(LabelStr, request); });
+                        if (thread != null)
+                        {
+                            m.Message(SampleLabel, l => { l.Varint(LabelKey, kThread); l.Varint(LabelStr, S(thread.Name ?? $"thread {thread.Id}")); });
+                            m.Message(SampleLabel, l => { l.Varint(LabelKey, kThreadId); l.Varint(LabelNum, thread.Id); });
+                        }
+                    });
+                }
+            }
+
+            pb.Message(ProfileMapping, m =>
+            {
+                m.Varint(MappingId, 1);
+                m.Varint(MappingFilename, S(profile.Process.Name ?? "asyncprof"));
+                m.Bool(MappingHasFunctions, true);
+                m.Bool(MappingHasFilenames, true);
+                m.Bool(MappingHasLineNumbers, true);
+            });
+            foreach (var f in profile.Functions)
+            {
+                var id = pprofId[f.Id];
+                pb.Message(ProfileLocation, m =>
+                {
+                    m.Varint(LocationId, id);
+                    m.Varint(LocationMappingId, 1);
+                    m.Message(LocationLine, l => { l.Varint(LineFunctionId, id); l.Varint(LineLine, f.Line); });
+                });
+            }
+            foreach (var f in profile.Functions)
+            {
+                var id = pprofId[f.Id];
+                pb.Message(ProfileFunction, m =>
+                {
+                    m.Varint(FunctionId, id);
+                    m.Varint(FunctionName, S(f.Name));
+                    m.Varint(FunctionSystemName, S(f.Name));
+                    m.Varint(FunctionFilename, S(f.File));
+                    m.Varint(FunctionStartLine, f.Line);
+                });
+            }
+
+            if (profile.Process.StartedUtc is DateTimeOffset started)
+                pb.Varint(ProfileTimeNanos, (started.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+            pb.Varint(ProfileDurationNanos, profile.Process.DurationNs);
+            pb.Message(ProfilePeriodType, m => { m.Varint(ValueTypeType, S("wall")); m.Varint(ValueTypeUnit, S("nanoseconds")); });
+            pb.Varint(ProfilePeriod, 1);
+            pb.Packed(ProfileComment, new[] { S($"asyncprof {ExporterInfo.Version}: instrumented, not sampled; self wall time of overlapping async calls is approximate") });
+            pb.Varint(ProfileDefaultSampleType, S("wall"));
+            // the string table goes last: everything above has interned its strings by now
+            foreach (var s in strings) pb.String(ProfileStringTable, s);
+            return pb.ToArray();
+        }
+
+        /// <summary>How the timeline spreads each node's figures over the threads its own code ran on.</summary>
+        sealed class ThreadSplit
+        {
+            readonly Dictionary<long, Dictionary<long, PerThread>> _byNode = new();
+            readonly Dictionary<long, TimelineThread> _threads = new();
+
+            sealed class PerThread
+            {
+                public long RunNs, CpuNs, Calls, Segments;
+            }
+
+            public static ThreadSplit From(Profile profile)
+            {
+                var split = new ThreadSplit();
+                var timeline = profile.Timeline;
+                if (timeline == null) return split;
+                foreach (var t in timeline.Threads) split._threads[t.Id] = t;
+
+                var selfRun = new long[timeline.Segments.Count];
+                var selfCpu = new long[timeline.Segments.Count];
+                foreach (var group in Enumerable.Range(0, timeline.Segments.Count).GroupBy(i => timeline.Segments[i].Thread))
+                {
+                    // per thread, segments nest like a stack: the innermost open one encloses the next
+                    var ordered = group.OrderBy(i => timeline.Segments[i].StartNs).ThenByDescending(i => timeline.Segments[i].EndNs).ThenBy(i => i);
+                    var open = new Stack<int>();
+                    foreach (var i in ordered)
+                    {
+                        var s = timeline.Segments[i];
+                        selfRun[i] += s.DurationNs;
+                        selfCpu[i] += s.CpuNs;
+                        while (open.Count > 0 && timeline.Segments[open.Peek()].EndNs < s.EndNs) open.Pop();
+                        if (open.Count > 0 && timeline.Segments[open.Peek()].EndNs >= s.EndNs)
+                        {
+                            var enclosing = open.Peek();
+                            selfRun[enclosing] -= s.DurationNs;
+                            selfCpu[enclosing] -= s.CpuNs;
+                        }
+                        open.Push(i);
+                    }
+                }
+
+                // calls: each completed call counts on the thread where it started
+                var firstOfCall = new Dictionary<long, int>();
+                var completed = new HashSet<long>();
+                for (var i = 0; i < timeline.Segments.Count; i++)
+                {
+                    var s = timeline.Segments[i];
+                    if (!firstOfCall.TryGetValue(s.Call, out var f) || timeline.Segments[f].StartNs > s.StartNs) firstOfCall[s.Call] = i;
+                    if (s.End is SegmentEnds.Exit or SegmentEnds.Fault or SegmentEnds.Complete) completed.Add(s.Call);
+                    var t = split.For(s.Node, s.Thread);
+                    t.RunNs += Math.Max(0, selfRun[i]);
+                    t.CpuNs += Math.Max(0, selfCpu[i]);
+                    t.Segments++;
+                }
+                foreach (var (call, i) in firstOfCall)
+                    if (completed.Contains(call)) split.For(timeline.Segments[i].Node, timeline.Segments[i].Thread).Calls++;
+                return split;
+            }
+
+            PerThread For(long node, long thread)
+            {
+                if (!_byNode.TryGetValue(node, out var threads)) _byNode[node] = threads = new Dictionary<long, PerThread>();
+                if (!threads.TryGetValue(thread, out var t)) threads[thread] = t = new PerThread();
+                return t;
+            }
+
+            /// <summary>values = calls, wall, cpu, alloc; one entry per thread (thread null: no timeline for this node).</summary>
+            public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(TreeNode node, long[] values)
+            {
+                if (!_byNode.TryGetValue(node.Id, out var threads) || threads.Count == 0)
+                {
+                    yield return (null, values);
+                    yield break;
+                }
+                var ids = threads.Keys.OrderBy(k => k).ToArray();
+                long[] Weights(Func<PerThread, long> f) => ids.Select(id => f(threads[id])).ToArray();
+                var run = Weights(t => t.RunNs);
+                var cpu = Weights(t => t.CpuNs);
+                var calls = Weights(t => t.Calls);
+                var count = Weights(t => t.Segments);
+                var shares = new[]
+                {
+                    Apportion(values[0], calls, run, count),
+                    Apportion(values[1], run, cpu, count),
+                    Apportion(values[2], cpu, run, count),
+                    Apportion(values[3], run, cpu, count),
+                };
+                for (var k = 0; k < ids.Length; k++)
+                {
+                    var thread = _threads.TryGetValue(ids[k], out var th) ? th : new TimelineThread { Id = ids[k] };
+                    yield return (thread, new[] { shares[0][k], shares[1][k], shares[2][k], shares[3][k] });
+                }
+            }
+
+            /// <summary>Splits total in proportion to the first weight vector that is not all zero; exact (largest remainders).</summary>
+            static long[] Apportion(long total, params long[][] weightChoices)
+            {
+                var weights = weightChoices.First(w => w.Any(x => x > 0) || ReferenceEquals(w, weightChoices[^1]));
+                var result = new long[weights.Length];
+                var sum = weights.Aggregate(Int128.Zero, (s, x) => s + Math.Max(0, x));
+                if (sum == 0) { result[0] = total; return result; }
+                var given = 0L;
+                var remainders = new Int128[weights.Length];
+                for (var i = 0; i < weights.Length; i++)
+                {
+                    var exact = (Int128)total * Math.Max(0, weights[i]);
+                    result[i] = (long)(exact / sum);
+                    remainders[i] = exact % sum;
+                    given += result[i];
+                }
+                foreach (var i in Enumerable.Range(0, weights.Length).OrderByDescending(i => remainders[i]).ThenBy(i => i))
+                {
+                    if (given >= total) break;
+                    result[i]++;
+                    given++;
+                }
+                return result;
+            }
+        }
+    }
+}

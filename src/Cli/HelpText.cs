@@ -7,7 +7,7 @@ namespace AsyncProf.Cli
 
 usage:
   asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--verbose]
-  asyncprof report <profile.json> [--sort KEY] [--top N]
+  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
   asyncprof --version
 
 Weave the app's assemblies, run it with ASYNCPROF_OUTPUT=profile.json, then read the profile with
@@ -36,12 +36,25 @@ deps.json so 'dotnet app.dll' still starts.
   -v, --verbose      print what the weaver does";
 
         public const string Report =
-@"usage: asyncprof report <profile.json> [--sort KEY] [--top N]
+@"usage: asyncprof report <profile.json> [--format FMT] [-o FILE] [text options]
 
-Prints one row per profiled function: calls, suspensions, inclusive wall time (total and per call, awaits
-included), self and inclusive CPU time, inclusive allocations; in-flight calls and faults when there are any.
+Without --format or -o, prints one row per profiled function: calls, suspensions, inclusive wall time (total and
+per call, awaits included), self and inclusive CPU time, inclusive allocations; in-flight calls and faults when
+there are any.
 
-  --sort KEY   wall (default), cpu, self, calls, suspends, alloc or name
-  --top N      show only the first N functions";
+  -f, --format FMT     text (default), speedscope, chrome, pprof, callgrind, folded (cpu), folded-wall,
+                       folded-cpu, folded-alloc, html, json
+  -o, --output FILE    write to FILE; without --format the format comes from its extension (.speedscope.json,
+                       .trace.json, .pb.gz, callgrind.out.*, .folded, .html, .txt, .json). A non-text format
+                       without -o goes beside the profile (profile.speedscope.json, ...)
+text options:
+  -s, --sort KEY       wall (default), cpu, self, calls, suspends, alloc or name
+  -n, --top N          show only the first N functions
+  --tree               the call tree, indented, with each node's share of the total
+  --depth N            (tree) stop at depth N
+  --min-percent P      (tree) hide nodes under P% of the total
+  -m, --metric M       (tree) wall (default), cpu or alloc
+  --callers NAME       who calls NAME, with their share of its time (like pstats' print_callers)
+  --callees NAME       what NAME calls, with their share of its time";
     }
 }

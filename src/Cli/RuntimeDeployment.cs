@@ -58,6 +58,8 @@ namespace AsyncProf.Cli
         /// Registration adds a "libraries" entry and a dependency of the entry that owns the woven assembly (for an app,
         /// its own target entry), with runtime asset AsyncProf.dll. Idempotent: running it again changes nothing.
         /// </summary>
+        const string ReportsFileName = "AsyncProf.Reports.dll";
+
         public static DeploymentResult DeployBeside(string wovenDllPath)
         {
             if (wovenDllPath == null) throw new ArgumentNullException(nameof(wovenDllPath));
@@ -71,6 +73,10 @@ namespace AsyncProf.Cli
             CopyIfDifferent(source, target);
             var sourcePdb = Path.ChangeExtension(source, ".pdb");
             if (File.Exists(sourcePdb)) CopyIfDifferent(sourcePdb, Path.ChangeExtension(target, ".pdb"));
+            // The exporters, so ASYNCPROF_OUTPUT=profile.html (.speedscope.json, .trace.json, ...) converts at exit.
+            // The runtime loads them by path, only then: they need no deps.json entry.
+            var reports = Path.Combine(Path.GetDirectoryName(source)!, ReportsFileName);
+            if (File.Exists(reports)) CopyIfDifferent(reports, Path.Combine(dir, ReportsFileName));
 
             var registered = new List<string>();
             foreach (var deps in DepsFilesFor(wovenFull))

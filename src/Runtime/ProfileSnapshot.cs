@@ -12,21 +12,25 @@ namespace AsyncProf
     /// </summary>
     internal sealed class ProfileSnapshot
     {
-        internal sealed class Node
+        /// <summary>The counters a tree node and a function share, written under the same names.</summary>
+        internal class Figures
+        {
+            public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
+        }
+
+        internal sealed class Node : Figures
         {
             public int Id;
             public int ParentIndex = -1;
             public int FunctionId; // global function id
             public int FunctionLocalId; // id in the file
             public bool Outermost; // no ancestor of the same function
-            public long Calls, InFlight, Faults, Suspends, WallNs, SelfCpuNs, CpuNs, SelfAllocBytes, AllocBytes;
         }
 
-        internal sealed class Function
+        internal sealed class Function : Figures
         {
             public int Id;
             public FunctionInfo Info = null!;
-            public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
         }
 
         internal sealed class Edge

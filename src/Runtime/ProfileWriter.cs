@@ -44,15 +44,7 @@ namespace AsyncProf
                 w.String("module", f.Info.Module);
                 w.String("file", f.Info.File.Length == 0 ? null : f.Info.File);
                 w.Number("line", f.Info.Line);
-                w.Number("calls", f.Calls);
-                w.Number("inFlight", f.InFlight);
-                w.Number("faults", f.Faults);
-                w.Number("suspends", f.Suspends);
-                w.Number("wallNs", f.WallNs);
-                w.Number("cpuNs", f.CpuNs);
-                w.Number("selfCpuNs", f.SelfCpuNs);
-                w.Number("allocBytes", f.AllocBytes);
-                w.Number("selfAllocBytes", f.SelfAllocBytes);
+                WriteFigures(w, f);
                 w.EndObject();
             }
             w.EndArray();
@@ -80,15 +72,7 @@ namespace AsyncProf
                 w.Number("id", n.Id);
                 w.NumberOrNull("parent", n.ParentIndex < 0 ? (long?)null : s.Nodes[n.ParentIndex].Id);
                 w.Number("function", n.FunctionLocalId);
-                w.Number("calls", n.Calls);
-                w.Number("inFlight", n.InFlight);
-                w.Number("faults", n.Faults);
-                w.Number("suspends", n.Suspends);
-                w.Number("wallNs", n.WallNs);
-                w.Number("cpuNs", n.CpuNs);
-                w.Number("selfCpuNs", n.SelfCpuNs);
-                w.Number("allocBytes", n.AllocBytes);
-                w.Number("selfAllocBytes", n.SelfAllocBytes);
+                WriteFigures(w, n);
                 w.EndObject();
             }
             w.EndArray();
@@ -96,6 +80,19 @@ namespace AsyncProf
             w.NewLine();
             w.EndObject();
             w.NewLine();
+        }
+
+        static void WriteFigures(JsonTextWriter w, ProfileSnapshot.Figures f)
+        {
+            w.Number("calls", f.Calls);
+            w.Number("inFlight", f.InFlight);
+            w.Number("faults", f.Faults);
+            w.Number("suspends", f.Suspends);
+            w.Number("wallNs", f.WallNs);
+            w.Number("cpuNs", f.CpuNs);
+            w.Number("selfCpuNs", f.SelfCpuNs);
+            w.Number("allocBytes", f.AllocBytes);
+            w.Number("selfAllocBytes", f.SelfAllocBytes);
         }
 
         static void WriteTimeline(ProfileSnapshot s, JsonTextWriter w)

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -20,127 +19,8 @@ namespace AsyncProf.Reports.Exporters
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             if (output == null) throw new ArgumentNullException(nameof(output));
             using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            w.WriteStartObject();
-            w.WriteString("schema", Profile.SchemaId);
-
-            var p = profile.Process;
-            w.WriteStartObject("process");
-            WriteStringOrNull(w, "name", p.Name);
-            w.WriteNumber("pid", p.Pid);
-            WriteStringOrNull(w, "commandLine", p.CommandLine);
-            WriteStringOrNull(w, "runtime", p.Runtime);
-            WriteStringOrNull(w, "os", p.OS);
-            w.WriteNumber("processorCount", p.ProcessorCount);
-            if (p.StartedUtc is DateTimeOffset started)
-                w.WriteString("startedUtc", started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-            else w.WriteNull("startedUtc");
-            w.WriteNumber("durationNs", p.DurationNs);
-            if (p.CpuClock is { } clock)
-            {
-                w.WriteStartObject("cpuClock");
-                WriteStringOrNull(w, "scheme", clock.Scheme);
-                w.WriteNumber("windowNs", clock.WindowNs);
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
-
-            w.WriteStartArray("functions");
-            foreach (var f in profile.Functions)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("id", f.Id);
-                w.WriteString("name", f.Name);
-                w.WriteString("kind", f.Kind);
-                WriteStringOrNull(w, "module", f.Module);
-                WriteStringOrNull(w, "file", f.File);
-                w.WriteNumber("line", f.Line);
-                w.WriteNumber("calls", f.Calls);
-                w.WriteNumber("inFlight", f.InFlight);
-                w.WriteNumber("faults", f.Faults);
-                w.WriteNumber("suspends", f.Suspends);
-                w.WriteNumber("wallNs", f.WallNs);
-                w.WriteNumber("cpuNs", f.CpuNs);
-                w.WriteNumber("selfCpuNs", f.SelfCpuNs);
-                w.WriteNumber("allocBytes", f.AllocBytes);
-                w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-
-            w.WriteStartArray("edges");
-            foreach (var e in profile.Edges)
-            {
-                w.WriteStartObject();
-                if (e.Caller is long c) w.WriteNumber("caller", c); else w.WriteNull("caller");
-                w.WriteNumber("callee", e.Callee);
-                w.WriteNumber("calls", e.Calls);
-                w.WriteNumber("wallNs", e.WallNs);
-                w.WriteNumber("cpuNs", e.CpuNs);
-                w.WriteNumber("allocBytes", e.AllocBytes);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-
-            w.WriteStartArray("tree");
-            foreach (var n in profile.Tree)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("id", n.Id);
-                if (n.Parent is long parent) w.WriteNumber("parent", parent); else w.WriteNull("parent");
-                w.WriteNumber("function", n.Function);
-                w.WriteNumber("calls", n.Calls);
-                w.WriteNumber("inFlight", n.InFlight);
-                w.WriteNumber("faults", n.Faults);
-                w.WriteNumber("suspends", n.Suspends);
-                w.WriteNumber("wallNs", n.WallNs);
-                w.WriteNumber("cpuNs", n.CpuNs);
-                w.WriteNumber("selfCpuNs", n.SelfCpuNs);
-                w.WriteNumber("allocBytes", n.AllocBytes);
-                w.WriteNumber("selfAllocBytes", n.SelfAllocBytes);
-                w.WriteEndObject();
-                if (w.BytesPending > 1 << 16) w.Flush();
-            }
-            w.WriteEndArray();
-
-            if (profile.Timeline is { } t)
-            {
-                w.WriteStartObject("timeline");
-                w.WriteNumber("droppedSegments", t.DroppedSegments);
-                w.WriteStartArray("threads");
-                foreach (var th in t.Threads)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", th.Id);
-                    WriteStringOrNull(w, "name", th.Name);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteStartArray("segments");
-                foreach (var s in t.Segments)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("call", s.Call);
-                    if (s.ParentCall is long pc) w.WriteNumber("parentCall", pc); else w.WriteNull("parentCall");
-                    w.WriteNumber("function", s.Function);
-                    w.WriteNumber("node", s.Node);
-                    w.WriteNumber("thread", s.Thread);
-                    w.WriteNumber("startNs", s.StartNs);
-                    w.WriteNumber("endNs", s.EndNs);
-                    w.WriteNumber("cpuNs", s.CpuNs);
-                    w.WriteString("end", s.End);
-                    w.WriteEndObject();
-                    if (w.BytesPending > 1 << 16) w.Flush();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndObject();
+            ProfileJsonWriter.Write(w, profile, includeTimeline: true);
             w.Flush();
-        }
-
-        static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
-        {
-            if (value == null) w.WriteNull(name); else w.WriteString(name, value);
         }
     }
 }

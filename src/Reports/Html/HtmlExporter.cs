@@ -76,97 +76,9 @@ namespace AsyncProf.Reports.Html
             // guarantee even if the encoder changes ('<' can only occur inside a JSON string, where \u003c is the same).
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))
             {
-                w.WriteStartObject();
-                w.WriteString("schema", Profile.SchemaId);
-                if (profile.SourcePath != null) w.WriteString("source", Path.GetFileName(profile.SourcePath));
-                WriteProcess(w, profile.Process);
-
-                w.WriteStartArray("functions");
-                foreach (var f in profile.Functions)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", f.Id);
-                    w.WriteString("name", f.Name);
-                    w.WriteString("kind", f.Kind);
-                    WriteStringOrNull(w, "module", f.Module);
-                    WriteStringOrNull(w, "file", f.File);
-                    w.WriteNumber("line", f.Line);
-                    w.WriteNumber("calls", f.Calls);
-                    w.WriteNumber("inFlight", f.InFlight);
-                    w.WriteNumber("faults", f.Faults);
-                    w.WriteNumber("suspends", f.Suspends);
-                    w.WriteNumber("wallNs", f.WallNs);
-                    w.WriteNumber("cpuNs", f.CpuNs);
-                    w.WriteNumber("selfCpuNs", f.SelfCpuNs);
-                    w.WriteNumber("allocBytes", f.AllocBytes);
-                    w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-
-                w.WriteStartArray("edges");
-                foreach (var e in profile.Edges)
-                {
-                    w.WriteStartObject();
-                    if (e.Caller is long caller) w.WriteNumber("caller", caller); else w.WriteNull("caller");
-                    w.WriteNumber("callee", e.Callee);
-                    w.WriteNumber("calls", e.Calls);
-                    w.WriteNumber("wallNs", e.WallNs);
-                    w.WriteNumber("cpuNs", e.CpuNs);
-                    w.WriteNumber("allocBytes", e.AllocBytes);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-
-                w.WriteStartArray("tree");
-                foreach (var n in profile.Tree)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("id", n.Id);
-                    if (n.Parent is long parent) w.WriteNumber("parent", parent); else w.WriteNull("parent");
-                    w.WriteNumber("function", n.Function);
-                    w.WriteNumber("calls", n.Calls);
-                    w.WriteNumber("inFlight", n.InFlight);
-                    w.WriteNumber("faults", n.Faults);
-                    w.WriteNumber("suspends", n.Suspends);
-                    w.WriteNumber("wallNs", n.WallNs);
-                    w.WriteNumber("cpuNs", n.CpuNs);
-                    w.WriteNumber("selfCpuNs", n.SelfCpuNs);
-                    w.WriteNumber("allocBytes", n.AllocBytes);
-                    w.WriteNumber("selfAllocBytes", n.SelfAllocBytes);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
+                ProfileJsonWriter.Write(w, profile, includeTimeline: false, profile.SourcePath == null ? null : Path.GetFileName(profile.SourcePath));
             }
             return Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("<", "\\u003C", StringComparison.Ordinal);
-        }
-
-        static void WriteProcess(Utf8JsonWriter w, ProcessInfo p)
-        {
-            w.WriteStartObject("process");
-            WriteStringOrNull(w, "name", p.Name);
-            w.WriteNumber("pid", p.Pid);
-            WriteStringOrNull(w, "commandLine", p.CommandLine);
-            WriteStringOrNull(w, "runtime", p.Runtime);
-            WriteStringOrNull(w, "os", p.OS);
-            w.WriteNumber("processorCount", p.ProcessorCount);
-            WriteStringOrNull(w, "startedUtc", p.StartedUtc?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
-            w.WriteNumber("durationNs", p.DurationNs);
-            if (p.CpuClock is { } clock)
-            {
-                w.WriteStartObject("cpuClock");
-                WriteStringOrNull(w, "scheme", clock.Scheme);
-                w.WriteNumber("windowNs", clock.WindowNs);
-                w.WriteEndObject();
-            }
-            else w.WriteNull("cpuClock");
-            w.WriteEndObject();
-        }
-
-        static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)
-        {
-            if (value == null) w.WriteNull(name); else w.WriteString(name, value);
         }
 
         static (string, string, string) LoadAssets()

@@ -67,11 +67,11 @@ namespace AsyncProf
         public static void Exit(int token, bool faulted)
         {
             var s = current;
-            if (s == null || ThreadRecorder.Existing(s) == null) return;
+            var t = s == null ? null : ThreadRecorder.Existing(s);
+            if (t == null) return; // this thread recorded nothing in this session: no frame to pop
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
-                t.PopCall(token, now, faulted);
+                t.PopCall(token, t.Event(), faulted);
             }
             catch (Exception e) { Fail(e); }
         }
@@ -110,11 +110,12 @@ namespace AsyncProf
             call.Phase = AsyncCall.Suspended;
             call.Suspends++;
             var s = current;
-            if (s == null || call.Session != s.Id || ThreadRecorder.Existing(s) == null) return;
+            if (s == null || call.Session != s.Id) return;
+            var t = ThreadRecorder.Existing(s);
+            if (t == null) return;
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
-                t.PopSegment((CallNode)call.Node!, now, Timeline.SegmentEnd.Suspend);
+                t.PopSegment((CallNode)call.Node!, t.Event(), Timeline.SegmentEnd.Suspend);
             }
             catch (Exception e) { Fail(e); }
         }

@@ -58,6 +58,14 @@ namespace AsyncProf
             return t;
         }
 
+        /// <summary>Closes the interval up to now on this (already attached) recorder and returns now.</summary>
+        public long Event()
+        {
+            var now = Stopwatch.GetTimestamp();
+            Advance(now);
+            return now;
+        }
+
         /// <summary>The current thread's recorder if it records into <paramref name="session"/>, else null.</summary>
         public static ThreadRecorder? Existing(Session session)
         {

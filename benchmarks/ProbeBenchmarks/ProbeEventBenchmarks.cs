@@ -88,6 +88,7 @@ namespace AsyncProf.Benchmarks
                 if (Probe.Active) Probe.AsyncMoveNext(ref call, Base + 1);
                 Result = Work(1);
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
                 if (Probe.Active) Probe.AsyncMoveNext(ref call, Base + 1);
                 Result += Work(2);
                 Probe.Complete(ref call);

@@ -21,7 +21,11 @@ namespace AsyncProf
                 : null;
             var session = Recorder.Start(CpuWindowNs(), timeline);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(session, path!);
+            // ProcessExit is not raised when the process dies of an unhandled exception: its profile matters most then
+            AppDomain.CurrentDomain.UnhandledException += (_, e) => { if (e.IsTerminating) Write(session, path!); };
         }
+
+        static int written;
 
         public static long CpuWindowNs()
         {
@@ -31,6 +35,7 @@ namespace AsyncProf
 
         static void Write(Session session, string path)
         {
+            if (System.Threading.Interlocked.Exchange(ref written, 1) != 0) return;
             try
             {
                 Recorder.Stop(session);

@@ -16,15 +16,17 @@ namespace AsyncProf
     internal static class FunctionTable
     {
         static readonly object Gate = new object();
-        static FunctionInfo[] functions = new FunctionInfo[256];
-        static int count;
+        // written under Gate, read without it: the array is published before the count that covers it
+        static volatile FunctionInfo[] functions = new FunctionInfo[256];
+        static volatile int count;
 
         public static int Count => count;
 
         public static FunctionInfo Get(int id)
         {
+            var n = count;
             var all = functions;
-            return (uint)id < (uint)count && all[id] != null ? all[id] : Unknown(id);
+            return (uint)id < (uint)n && id < all.Length && all[id] != null ? all[id] : Unknown(id);
         }
 
         public static int Register(string table, string module)

@@ -48,6 +48,13 @@ namespace AsyncProf
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Suspend(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Suspend(ref call); }
 
+        /// <summary>
+        /// Before every return of a woven async MoveNext (async methods and async iterators): a segment that
+        /// suspended ends here, after the builder's AwaitUnsafeOnCompleted, whose cost is the suspending call's.
+        /// Touches no state machine field (after an await the state machine may already run on another thread).
+        /// </summary>
+        public static void MoveNextReturn() => Recorder.MoveNextReturn();
+
         /// <summary>Before the builder's SetResult: the call completes (recorded before the caller's continuation can run inline).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Complete(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Complete(ref call, faulted: false); }

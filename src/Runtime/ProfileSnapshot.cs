@@ -56,7 +56,8 @@ namespace AsyncProf
         public static ProfileSnapshot Take(Session session)
         {
             // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
-            ThreadRecorder.Existing(session)?.CloseWindow(Stopwatch.GetTimestamp());
+            var writer = ThreadRecorder.Existing(session);
+            if (writer != null) writer.CloseWindow(writer.Event());
             var snapshot = new ProfileSnapshot();
             var end = session.StopTimestamp != 0 ? session.StopTimestamp : Stopwatch.GetTimestamp();
             snapshot.DurationNs = (long)((end - session.StartTimestamp) * TicksToNs);

@@ -14,16 +14,28 @@ namespace AsyncProf
 
         public static void WriteFile(Session session, string path)
         {
-            var snapshot = ProfileSnapshot.Take(session);
+            var snapshot = Recorder.Unprofiled(() => ProfileSnapshot.Take(session));
             var full = Path.GetFullPath(path);
             var dir = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            var temp = full + ".tmp" + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture);
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
-                Write(session, snapshot, text);
-            if (File.Exists(full)) File.Delete(full);
-            File.Move(temp, full);
+            var temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
+            Recorder.Unprofiled(() =>
+            {
+                try
+                {
+                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+                    using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
+                        Write(session, snapshot, text);
+                    // rename over the target: a reader sees the old profile or the new one, never half of one
+                    if (File.Exists(full)) File.Replace(temp, full, null);
+                    else File.Move(temp, full);
+                }
+                finally
+                {
+                    if (File.Exists(temp)) File.Delete(temp);
+                }
+                return true;
+            });
         }
 
         static void Write(Session session, ProfileSnapshot s, TextWriter text)
@@ -159,7 +171,7 @@ namespace AsyncProf
             w.String("scheme", ThreadCpuClock.Available ? "windowed" : "wall-approximation");
             w.Number("windowNs", session.CpuWindowNs);
             w.EndObject();
-            w.String("error", Recorder.LastError);
+            w.String("error", session.Error);
             w.EndObject();
         }
     }

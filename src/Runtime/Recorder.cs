@@ -22,7 +22,6 @@ namespace AsyncProf
         static readonly AsyncLocal<object?> LogicalCaller = new AsyncLocal<object?>(); // CallNode, or LogicalFrame in timeline mode
 
         public static Session? Current => current;
-        public static string? LastError;
 
         /// <summary>Runs once, from Probe's type initializer: starts the ASYNCPROF_OUTPUT session if asked. Returns Probe.Active.</summary>
         public static bool Bootstrap()
@@ -31,10 +30,26 @@ namespace AsyncProf
             return current != null;
         }
 
-        public static int RegisterModule(string table, string module) => FunctionTable.Register(table, module);
+        public static int RegisterModule(string table, string module) => Unprofiled(() => FunctionTable.Register(table, module));
+
+        /// <summary>
+        /// Runs the profiler's own work (registering a module, writing a profile) on a thread that may be inside
+        /// profiled code: the time and allocations it takes are charged to nobody.
+        /// </summary>
+        public static T Unprofiled<T>(Func<T> work)
+        {
+            var s = current;
+            var t = s == null ? null : ThreadRecorder.Existing(s);
+            t?.Event();
+            var before = Allocations.CurrentThread();
+            try { return work(); }
+            finally { t?.SkipInterval(before); }
+        }
 
         public static Session Start(long cpuWindowNs, Timeline? timeline = null)
         {
+            // Probe's type initializer may start the ASYNCPROF_OUTPUT session: let it run first, never after.
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
             var session = new Session(cpuWindowNs, timeline);
             current = session;
             Probe.Active = true;
@@ -43,9 +58,10 @@ namespace AsyncProf
 
         public static void Stop(Session session)
         {
-            if (current != session) return;
-            Probe.Active = false;
-            current = null;
+#pragma warning disable CS0420 // a volatile field passed by reference to Interlocked is still accessed atomically
+            if (Interlocked.CompareExchange(ref current, null, session) != session) return;
+#pragma warning restore CS0420
+            Probe.Active = current != null; // a Start racing with this Stop keeps recording on
             session.StopTimestamp = Stopwatch.GetTimestamp();
         }
 
@@ -79,12 +95,13 @@ namespace AsyncProf
         public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext)
         {
             var s = current;
-            if (s == null || call.Phase == AsyncCall.Done) return;
+            var node = call.Node as CallNode;
+            // A null node is a call not started, whatever Phase says (a SkipLocalsInit stub may leave garbage there).
+            if (s == null || (node != null && call.Phase == AsyncCall.Done)) return;
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);
-                var node = call.Node as CallNode;
-                if (call.Phase == AsyncCall.NotStarted || call.Session != s.Id || node == null)
+                if (node == null || call.Phase == AsyncCall.NotStarted || call.Session != s.Id)
                 {
                     node = Parent(s, t, out var parentCallId).Child(functionId, t);
                     Interlocked.Increment(ref node.Started);
@@ -99,24 +116,32 @@ namespace AsyncProf
                     }
                 }
                 call.Phase = AsyncCall.Running;
-                t.Push(node, now, isSegment: true, call.CallId, call.ParentCallId);
+                t.Push(node, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext);
                 if (flowsContext) FlowToQueuedWork(s, t, node, call.CallId);
             }
             catch (Exception e) { Fail(e); }
         }
 
+        /// <summary>
+        /// The call suspends (recorded before the Await call: its continuation may run at once on another thread).
+        /// Its segment ends when its MoveNext returns (<see cref="MoveNextReturn"/>), so no clock is read here.
+        /// </summary>
         public static void Suspend(ref AsyncCall call)
         {
             call.Phase = AsyncCall.Suspended;
             call.Suspends++;
             var s = current;
-            if (s == null || call.Session != s.Id) return;
-            var t = ThreadRecorder.Existing(s);
-            if (t == null) return;
-            try
-            {
-                t.PopSegment((CallNode)call.Node!, t.Event(), Timeline.SegmentEnd.Suspend);
-            }
+            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
+            try { ThreadRecorder.Existing(s)?.Suspend(node); }
+            catch (Exception e) { Fail(e); }
+        }
+
+        public static void MoveNextReturn()
+        {
+            var s = current;
+            var t = s == null ? null : ThreadRecorder.Existing(s);
+            if (t == null || !t.TopIsSuspending) return;
+            try { t.PopSuspended(t.Event()); }
             catch (Exception e) { Fail(e); }
         }
 
@@ -124,10 +149,9 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Done;
             var s = current;
-            if (s == null || call.Session != s.Id) return;
+            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
             try
             {
-                var node = (CallNode)call.Node!;
                 var t = ThreadRecorder.Begin(s, out var now);
                 t.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted);
@@ -140,8 +164,8 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Done;
             var s = current;
-            if (s == null || call.Session != s.Id) return;
-            try { Record((CallNode)call.Node!, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
+            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
+            try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
             catch (Exception e) { Fail(e); }
         }
 
@@ -185,9 +209,10 @@ namespace AsyncProf
 
         static void Fail(Exception e)
         {
-            LastError = e.GetType().Name + ": " + e.Message;
             var s = current;
-            if (s != null) Stop(s);
+            if (s == null) return;
+            s.Error = e.GetType().Name + ": " + e.Message;
+            Stop(s);
         }
     }
 }

@@ -14,6 +14,10 @@ namespace AsyncProf
         public readonly long StartTimestamp = Stopwatch.GetTimestamp();
         public readonly DateTime StartedUtc = DateTime.UtcNow;
         public readonly long CpuWindowTicks;
+        /// <summary>An interval this long may have blocked: it closes the CPU window (a fifth of the window, 50 µs by default).</summary>
+        public readonly long LongIntervalTicks;
+        /// <summary>Why recording stopped early, or null (reported as process.error).</summary>
+        public string? Error;
         public long StopTimestamp;
         readonly List<ThreadRecorder> threads = new List<ThreadRecorder>();
 
@@ -28,6 +32,7 @@ namespace AsyncProf
             if (timeline != null) cpuWindowNs = 0;
             CpuWindowNs = cpuWindowNs;
             CpuWindowTicks = (long)(cpuWindowNs * (Stopwatch.Frequency / 1e9));
+            LongIntervalTicks = CpuWindowTicks / 5;
         }
 
         public long CpuWindowNs { get; }

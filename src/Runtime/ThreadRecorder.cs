@@ -18,6 +18,8 @@ namespace AsyncProf
             public CallNode Node;
             public long StartTicks;
             public bool IsSegment; // a running segment of an async call or iterator (its call lives in AsyncCall)
+            public bool Suspending; // the segment suspended; it stays on top until its MoveNext returns
+            public bool EndsAtReturn; // an async MoveNext, woven with a MoveNextReturn probe
             public long CallId, ParentCallId, StartCpuNs; // timeline mode only
         }
 
@@ -25,7 +27,6 @@ namespace AsyncProf
         {
             public CallNode Node;
             public long Ticks;
-            public long AllocBytes;
         }
 
         public Session Session = null!;
@@ -41,6 +42,8 @@ namespace AsyncProf
         long windowStartTicks;
         long windowStartCpuNs;
         long windowProfiledTicks;
+        long finalIntervalTicks; // the window's last interval, and whose it was (null: unprofiled)
+        CallNode? finalIntervalNode;
         WindowEntry[] window = new WindowEntry[256];
         int windowCount;
         const int MaxWindowEntries = 8192;
@@ -93,6 +96,8 @@ namespace AsyncProf
             Array.Clear(window, 0, windowCount);
             windowCount = 0;
             windowProfiledTicks = 0;
+            finalIntervalTicks = 0;
+            finalIntervalNode = null;
             lastTicks = windowStartTicks = Stopwatch.GetTimestamp();
             windowStartCpuNs = ThreadCpuClock.NowNs();
             ManagedThreadId = Environment.CurrentManagedThreadId;
@@ -106,7 +111,11 @@ namespace AsyncProf
         /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
         public void ExcludeAllocationsSince(long before) => allocSkew += Allocations.CurrentThread() - before;
 
-        /// <summary>Charges the interval since the previous event to the frame on top; closes the CPU window when it is old enough.</summary>
+        /// <summary>
+        /// Charges the interval since the previous event to the frame on top: its allocations at once, its wall time
+        /// to the CPU window. Closes the window when it is old enough, or when this interval alone was long (it may
+        /// have blocked: it then gets a clock reading of its own instead of sharing a rate with busy neighbours).
+        /// </summary>
         void Advance(long now)
         {
             var alloc = Allocations.CurrentThread() - allocSkew;
@@ -114,26 +123,37 @@ namespace AsyncProf
             var bytes = alloc - lastAlloc;
             lastTicks = now;
             lastAlloc = alloc;
+            CallNode? node = null;
             if (Depth > 0)
             {
-                var node = frames[Depth - 1].Node;
+                node = frames[Depth - 1].Node;
+                if (bytes != 0) Interlocked.Add(ref node.SelfAllocBytes, bytes);
                 windowProfiledTicks += ticks;
                 var n = windowCount;
-                if (n > 0 && window[n - 1].Node == node)
-                {
-                    window[n - 1].Ticks += ticks;
-                    window[n - 1].AllocBytes += bytes;
-                }
+                if (n > 0 && window[n - 1].Node == node) window[n - 1].Ticks += ticks;
                 else
                 {
                     if (n == window.Length) GrowWindow();
                     window[n].Node = node;
                     window[n].Ticks = ticks;
-                    window[n].AllocBytes = bytes;
                     windowCount = n + 1;
                 }
             }
-            if (now - windowStartTicks >= Session.CpuWindowTicks || windowCount >= MaxWindowEntries) CloseWindow(now);
+            finalIntervalTicks = ticks;
+            finalIntervalNode = node;
+            if (ticks >= Session.LongIntervalTicks || now - windowStartTicks >= Session.CpuWindowTicks || windowCount >= MaxWindowEntries)
+                CloseWindow(now);
+        }
+
+        /// <summary>
+        /// The interval since the last event was the profiler's own work (registering a module, writing a profile):
+        /// it is charged to nobody, and what it allocated is hidden.
+        /// </summary>
+        public void SkipInterval(long allocBefore)
+        {
+            ExcludeAllocationsSince(allocBefore);
+            lastTicks = Stopwatch.GetTimestamp();
+            lastAlloc = Allocations.CurrentThread() - allocSkew;
         }
 
         void GrowWindow()
@@ -146,32 +166,52 @@ namespace AsyncProf
         }
 
         /// <summary>
-        /// Reads the thread CPU clock and splits the CPU time of the window among its functions in proportion to
-        /// their wall time, never more than their wall time (the rest was spent in unprofiled code or idle).
+        /// Reads the thread CPU clock and splits the window's CPU time. Every interval but the last is shorter than
+        /// the long-interval threshold (a long one closes the window), so those are taken as running code: they get
+        /// CPU at up to one ns per ns, in proportion to their wall time; the last interval, which may have blocked or
+        /// idled, gets the rest. Without a CPU clock, running wall time stands for CPU time.
         /// </summary>
         public void CloseWindow(long now)
         {
-            var cpuNow = ThreadCpuClock.Available ? ThreadCpuClock.NowNs() : 0;
-            var profiledNs = windowProfiledTicks * TicksToNs;
-            double factor;
-            if (!ThreadCpuClock.Available) factor = 1; // no CPU clock: running time approximates CPU
-            else
-            {
-                var cpuNs = Math.Max(0, cpuNow - windowStartCpuNs);
-                factor = profiledNs <= 0 ? 0 : Math.Min(1.0, cpuNs / profiledNs);
-            }
-            for (var i = 0; i < windowCount; i++)
+            var clock = ThreadCpuClock.Available;
+            var cpuNow = clock ? ThreadCpuClock.NowNs() : 0;
+            var windowNs = (now - windowStartTicks) * TicksToNs;
+            var finalNs = Math.Min(finalIntervalTicks * TicksToNs, windowNs);
+            var prefixNs = windowNs - finalNs;
+            var cpuNs = clock ? Math.Max(0, cpuNow - windowStartCpuNs) : windowNs;
+            var prefixCpu = Math.Min(cpuNs, prefixNs);
+            var prefixRate = !clock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
+            var finalRate = !clock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
+            var last = windowCount - 1;
+            for (var i = 0; i <= last; i++)
             {
                 ref var e = ref window[i];
-                var cpu = (long)(e.Ticks * TicksToNs * factor);
-                if (cpu != 0) Interlocked.Add(ref e.Node.SelfCpuNs, cpu);
-                if (e.AllocBytes != 0) Interlocked.Add(ref e.Node.SelfAllocBytes, e.AllocBytes);
+                var ns = e.Ticks * TicksToNs;
+                double cpu;
+                if (i == last && e.Node == finalIntervalNode)
+                {
+                    var final = Math.Min(finalNs, ns);
+                    cpu = (ns - final) * prefixRate + final * finalRate;
+                }
+                else cpu = ns * prefixRate;
+                if (cpu >= 1) Interlocked.Add(ref e.Node.SelfCpuNs, (long)cpu);
                 e.Node = null!;
             }
             windowCount = 0;
             windowProfiledTicks = 0;
+            finalIntervalTicks = 0;
+            finalIntervalNode = null;
             windowStartTicks = now;
             windowStartCpuNs = cpuNow;
+        }
+
+        /// <summary>
+        /// The thread's last profiled frame is gone (the thread may now idle, or never record again): settle the
+        /// window if it holds enough profiled time to matter, so at most one long interval's worth stays unsettled.
+        /// </summary>
+        void SettleIfIdle(long now)
+        {
+            if (Depth == 0 && windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
         }
 
         static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
@@ -179,7 +219,7 @@ namespace AsyncProf
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
         public long TopCallId => Depth > 0 ? frames[Depth - 1].CallId : 0;
 
-        public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0)
+        public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0, bool endsAtReturn = false)
         {
             if (Depth == frames.Length)
             {
@@ -190,6 +230,8 @@ namespace AsyncProf
             frames[Depth].Node = node;
             frames[Depth].StartTicks = now;
             frames[Depth].IsSegment = isSegment;
+            frames[Depth].Suspending = false;
+            frames[Depth].EndsAtReturn = endsAtReturn;
             frames[Depth].CallId = callId;
             frames[Depth].ParentCallId = parentCallId;
             frames[Depth].StartCpuNs = windowStartCpuNs;
@@ -209,6 +251,7 @@ namespace AsyncProf
             f.Node = null!;
             if (f.IsSegment) return;
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
+            SettleIfIdle(now);
             Interlocked.Increment(ref node.Calls);
             Interlocked.Add(ref node.WallTicks, now - f.StartTicks);
             if (faulted) Interlocked.Increment(ref node.Faults);
@@ -221,9 +264,38 @@ namespace AsyncProf
             {
                 if (frames[i].Node != node || !frames[i].IsSegment) continue;
                 AddToTimeline(ref frames[i], node, now, end);
-                while (Depth > i) frames[--Depth].Node = null!;
+                while (Depth > i) frames[--Depth] = default;
+                SettleIfIdle(now);
                 return;
             }
+        }
+
+        /// <summary>
+        /// A call suspends. An async call's segment stays on top until its MoveNext returns, so the suspension's own
+        /// cost (the state machine box and continuation allocated by AwaitUnsafeOnCompleted) is the callee's, not its
+        /// caller's; a sync iterator's segment ends here (its MoveNext returns right after).
+        /// </summary>
+        public void Suspend(CallNode node)
+        {
+            for (var i = Depth - 1; i >= 0; i--)
+            {
+                if (frames[i].Node != node || !frames[i].IsSegment || frames[i].Suspending) continue;
+                if (frames[i].EndsAtReturn) frames[i].Suspending = true;
+                else PopSegment(node, Event(), Timeline.SegmentEnd.Suspend);
+                return;
+            }
+        }
+
+        /// <summary>A woven MoveNext returns: the segment on top ends here if it suspended.</summary>
+        public bool TopIsSuspending => Depth > 0 && frames[Depth - 1].Suspending;
+
+        public void PopSuspended(long now)
+        {
+            ref var f = ref frames[Depth - 1];
+            AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
+            f = default;
+            Depth--;
+            SettleIfIdle(now);
         }
 
         void AddToTimeline(ref Frame f, CallNode node, long now, Timeline.SegmentEnd end) =>

@@ -42,6 +42,7 @@ namespace AsyncProf
             var n = Interlocked.Increment(ref claimed) - 1;
             ref var s = ref ring[n % ring.Length];
             Volatile.Write(ref s.Sequence, 0);
+            Interlocked.MemoryBarrier(); // readers must not see new fields under the old sequence (weak memory models)
             s.CallId = callId;
             s.ParentCallId = parentCallId;
             s.Node = node;

@@ -25,6 +25,9 @@ namespace AsyncProf.Weaving
             try
             {
                 var result = Weave(module, inputPath, settings, log);
+                if (InputChecks.IsStrongNameSigned(module) && settings.StrongNameKeyFile == null)
+                    log.Warning(inputPath + ": strong-name signed, and no key was given to re-sign it: the woven assembly's " +
+                                "signature is no longer valid (.NET Core ignores it; .NET Framework does not)", inputPath);
                 AssemblyFile.Write(module, outputPath, StrongNameKey.Read(settings.StrongNameKeyFile), log);
                 result.Elapsed = watch.Elapsed;
                 log.Info(outputPath + ": " + result);
@@ -57,10 +60,7 @@ namespace AsyncProf.Weaving
         static WeaveResult Weave(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
         {
             InputChecks.EnsureWeavable(module, file);
-            if (InputChecks.IsStrongNameSigned(module) && settings.StrongNameKeyFile == null)
-                log.Warning(file + ": strong-name signed; the woven assembly's signature is no longer valid " +
-                            "(.NET Core ignores it; re-sign it to load it on .NET Framework)", file);
-            return new ModuleWeaver(module, file, settings, log).Run();
+            return new ModuleRewriter(module, file, settings, log).Run();
         }
     }
 }

@@ -80,6 +80,7 @@ namespace AsyncProf.Weaving
             var originalStart = editor.Instructions[0];
             editor.InsertPrologue(StateMachineHooks.MoveNextPrologue(probes.AsyncMoveNext, callField, index, table,
                 probes, originalStart, HasDisposeGuard ? record => NotStartedDisposal(record, originalStart) : null));
+            StateMachineHooks.InsertReturnProbes(editor, probes);
             editor.Complete();
 
             if (state != null)

@@ -9,7 +9,8 @@ namespace AsyncProf.Weaving
     /// <item>MoveNext start: <c>if (Probe.Active) Probe.AsyncMoveNext(ref this.&lt;&gt;ap__call, id)</c> (first call starts, later ones resume);</item>
     /// <item>before each builder Await*: <c>Probe.Suspend</c>;</item>
     /// <item>before the builder's SetResult / SetException: <c>Probe.Complete</c> / <c>Probe.Fault</c>, recorded before
-    /// they can run the caller's continuation inline.</item>
+    /// they can run the caller's continuation inline;</item>
+    /// <item>before each <c>ret</c>: <c>Probe.MoveNextReturn</c>, where a suspended segment ends.</item>
     /// </list>
     /// Works for class (Debug) and struct (Release) state machines, any builder with the standard shape.
     /// </summary>
@@ -54,6 +55,7 @@ namespace AsyncProf.Weaving
 
             editor.InsertPrologue(StateMachineHooks.MoveNextPrologue(probes.AsyncMoveNext, callField, index, table,
                 probes, editor.Instructions[0]));
+            StateMachineHooks.InsertReturnProbes(editor, probes);
             editor.Complete();
         }
     }

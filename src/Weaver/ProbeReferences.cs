@@ -43,6 +43,8 @@ namespace AsyncProf.Weaving
         public MethodReference Dispose { get; }
         /// <summary><c>static void Restart(ref AsyncCall)</c></summary>
         public MethodReference Restart { get; }
+        /// <summary><c>static void MoveNextReturn()</c></summary>
+        public MethodReference MoveNextReturn { get; }
 
         readonly TypeReference probe;
 
@@ -68,6 +70,7 @@ namespace AsyncProf.Weaving
             Yield = Static("Yield", types.Void, types.Boolean, asyncCallByRef);
             Dispose = Static("Dispose", types.Void, asyncCallByRef);
             Restart = Static("Restart", types.Void, asyncCallByRef);
+            MoveNextReturn = Static("MoveNextReturn", types.Void);
         }
 
         MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)

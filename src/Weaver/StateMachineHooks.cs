@@ -42,6 +42,26 @@ namespace AsyncProf.Weaving
         }
 
         /// <summary>
+        /// <c>if (Probe.Active) Probe.MoveNextReturn()</c> before every <c>ret</c> of an async MoveNext: a segment that
+        /// suspended ends there, once the builder's Await call has allocated what the suspension costs. Reads no state
+        /// machine field, so it is safe after the Await call.
+        /// </summary>
+        public static void InsertReturnProbes(BodyEditor editor, ProbeReferences probes)
+        {
+            foreach (var ret in editor.Instructions.Where(i => i.OpCode == OpCodes.Ret).ToList())
+            {
+                var code = new List<Instruction>
+                {
+                    Instruction.Create(OpCodes.Ldsfld, probes.Active),
+                    Instruction.Create(OpCodes.Brfalse, ret),
+                    Instruction.Create(OpCodes.Call, probes.MoveNextReturn),
+                };
+                editor.InsertBefore(ret, code);
+                editor.MarkHidden(code[0]);
+            }
+        }
+
+        /// <summary>
         /// <c>Probe.Suspend(ref call)</c> right before every AwaitOnCompleted/AwaitUnsafeOnCompleted of the builder:
         /// the arguments already pushed stay on the stack, and nothing is touched after the call, because by then the
         /// continuation may already run MoveNext on another thread (and a struct state machine may have been copied).

@@ -141,6 +141,7 @@ namespace AsyncProf.Tests.Formats
                 var t = Probe.Enter(b + 1);
                 Probe.Exit(t);
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
                 var resumed = call;
                 System.Threading.Tasks.Task.Run(() => { Probe.AsyncMoveNext(ref resumed, b); Probe.Complete(ref resumed); }).Wait();
             }

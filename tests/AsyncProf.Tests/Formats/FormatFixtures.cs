@@ -222,7 +222,9 @@ namespace AsyncProf.Tests.Formats
                         var fetch = new AsyncCall();
                         Probe.AsyncMoveNext(ref fetch, Base + FetchFn);
                         Probe.Suspend(ref fetch);
+                        Probe.MoveNextReturn(); // the suspended MoveNext returns
                         Probe.Suspend(ref call);
+                        Probe.MoveNextReturn(); // the suspended MoveNext returns
                         Thread.Sleep(5);
                         var resumedFetch = fetch;
                         var resumed = call;

@@ -370,6 +370,7 @@ namespace AsyncProf.Tests.Html
                 // queued work: runs on a pool thread, logically under LoadAsync
                 var work = Task.Run(() => Call(Crunch, () => Spin(15)));
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
                 await work.ConfigureAwait(false);
                 Probe.AsyncMoveNext(ref call, RecordedBase + LoadAsync);
                 Call(Render, () => { for (var i = 0; i < 200; i++) GC.KeepAlive(new byte[256]); });

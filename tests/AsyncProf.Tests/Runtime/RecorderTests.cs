@@ -54,6 +54,7 @@ namespace AsyncProf.Tests.Runtime
             Assert.That(Probe.Enter(Base + Outer), Is.EqualTo(0));
             var call = new AsyncCall();
             Probe.Suspend(ref call);
+            Probe.MoveNextReturn(); // the suspended MoveNext returns
             Probe.Complete(ref call);
             Assert.That(call.Phase, Is.EqualTo(AsyncCall.NotStarted));
         }
@@ -92,6 +93,7 @@ namespace AsyncProf.Tests.Runtime
                 var call = new AsyncCall();
                 Probe.AsyncMoveNext(ref call, Base + AsyncWork);
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
                 Thread.Sleep(60); // suspended: wall, not CPU
                 var resumed = call;
                 Task.Run(() =>
@@ -99,6 +101,7 @@ namespace AsyncProf.Tests.Runtime
                     Probe.AsyncMoveNext(ref resumed, Base + AsyncWork);
                     Call(Inner);
                     Probe.Suspend(ref resumed);
+                    Probe.MoveNextReturn(); // the suspended MoveNext returns
                 }).Wait();
                 Thread.Sleep(60);
                 Task.Run(() =>
@@ -130,6 +133,7 @@ namespace AsyncProf.Tests.Runtime
                     // (Task.Wait could run the work inline on this thread: wait on an event instead)
                     Task.Run(() => { Call(PoolWork, () => Thread.Sleep(20)); poolThread = Environment.CurrentManagedThreadId; done.Set(); });
                     Probe.Suspend(ref call);
+                    Probe.MoveNextReturn(); // the suspended MoveNext returns
                 });
                 done.Wait();
                 Assert.That(poolThread, Is.Not.EqualTo(Environment.CurrentManagedThreadId));
@@ -180,6 +184,7 @@ namespace AsyncProf.Tests.Runtime
             {
                 Probe.AsyncMoveNext(ref call, Base + AsyncWork);
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
             });
             var f = p.Function("T.AsyncWork");
             Assert.That(f.Calls, Is.EqualTo(0));
@@ -268,6 +273,7 @@ namespace AsyncProf.Tests.Runtime
                         Probe.AsyncMoveNext(ref call, Base + AsyncWork);
                         Call(Inner);
                         Probe.Suspend(ref call);
+                        Probe.MoveNextReturn(); // the suspended MoveNext returns
                         Probe.AsyncMoveNext(ref call, Base + AsyncWork);
                         Probe.Complete(ref call);
                     }

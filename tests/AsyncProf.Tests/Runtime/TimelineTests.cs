@@ -40,6 +40,7 @@ namespace AsyncProf.Tests.Runtime
                 Probe.AsyncMoveNext(ref call, Base);
                 Step();
                 Probe.Suspend(ref call);
+                Probe.MoveNextReturn(); // the suspended MoveNext returns
                 var resumed = call;
                 Task.Run(() =>
                 {

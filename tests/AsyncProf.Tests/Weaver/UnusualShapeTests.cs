@@ -130,15 +130,17 @@ namespace AsyncProf.Tests.Weaver
         }
 
         [Test]
-        public void Strong_named_input_is_woven_with_a_warning_about_its_signature()
+        public void Weaving_a_module_in_memory_leaves_signing_to_its_host()
         {
+            // Fody (the host of WeaveModule) signs the assembly itself after every addin ran: no warning here.
+            // WeaveFile, which writes the file, re-signs with WeaverSettings.StrongNameKeyFile or warns.
             assembly.Name.PublicKey = new byte[160];
             module.Attributes |= ModuleAttributes.StrongNameSigned;
             var log = new RecordingWeaverLog();
 
             AssemblyWeaver.WeaveModule(module, new WeaverSettings(), log);
 
-            Assert.That(log.Warnings.Single().Message, Does.Contain("strong-name signed"));
+            Assert.That(log.Warnings.Where(w => w.Message.Contains("strong-name")), Is.Empty);
         }
 
         [Test]

@@ -10,7 +10,7 @@ namespace AsyncProf.Weaving
     /// Decides what each method of a module is (ordinary method, state machine, compiler plumbing, unsupported
     /// shape) and hands it to the matching weaver; builds the method table as it goes.
     /// </summary>
-    internal sealed class ModuleWeaver
+    internal sealed class ModuleRewriter
     {
         /// <summary>MethodImplAttributes.Async (runtime-async, .NET 11): no state machine, awaits are AsyncHelpers.Await calls.</summary>
         const MethodImplAttributes RuntimeAsync = (MethodImplAttributes)0x2000;
@@ -25,7 +25,7 @@ namespace AsyncProf.Weaving
         readonly WeaveResult result = new WeaveResult();
         StateMachineMap machines = null!;
 
-        public ModuleWeaver(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
+        public ModuleRewriter(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
         {
             this.module = module;
             this.file = file;

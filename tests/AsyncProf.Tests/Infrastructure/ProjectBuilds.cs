@@ -29,6 +29,9 @@ namespace AsyncProf.Tests.Infrastructure
             {
                 "build", projectDir, "-c", configuration, "-o", output, "--nologo", "-v:q",
                 "-p:BaseIntermediateOutputPath=" + objDir, "-p:UseSharedCompilation=false",
+                // fixtures that call the profiler API reference the runtime the tests load (a project reference
+                // would share the per-build obj folder above)
+                "-p:AsyncProfRuntime=" + RepoPaths.RuntimeAssembly,
             }, timeout: TimeSpan.FromMinutes(5));
             if (result.ExitCode != 0) throw new InvalidOperationException($"building {projectDir} ({configuration}) failed\n{result}");
             return output;

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.IO;
+using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Weaving;
+using NUnit.Framework;
+
+namespace AsyncProf.Tests.EndToEnd
+{
+    /// <summary>Whole-process profiling where a process ends badly or also drives the profiler API itself.</summary>
+    [TestFixture, NonParallelizable]
+    public class RuntimeEdgeTests
+    {
+        WovenApp app = null!;
+
+        [OneTimeSetUp]
+        public void Weave()
+        {
+            var settings = new WeaverSettings();
+            settings.Exclude.Add("RuntimeEdges.Program.*");
+            app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("RuntimeEdges"), "Release"), "RuntimeEdges", "edges", settings);
+        }
+
+        ProcessResult Run(string profile, params string[] args)
+        {
+            var all = new List<string> { app.MainAssembly };
+            all.AddRange(args);
+            return ProcessRunner.Run("dotnet", all, app.Directory, new Dictionary<string, string?> { ["ASYNCPROF_OUTPUT"] = profile });
+        }
+
+        [Test]
+        public void A_process_killed_by_an_unhandled_exception_still_writes_its_profile()
+        {
+            var profile = Path.Combine(app.Directory, "crash.json");
+            var run = Run(profile, "crash");
+            Assert.That(run.ExitCode, Is.Not.EqualTo(0), "the fixture crashes");
+            Assert.That(run.StdErr, Does.Contain("the fixture crashes on purpose"));
+            Assert.That(File.Exists(profile), Is.True, run.ToString());
+            var p = ProfileFile.Load(profile);
+            Assert.That(p.Function("RuntimeEdges.Work.StepAsync").Calls, Is.EqualTo(1));
+            Assert.That(p.Function("RuntimeEdges.Work.Throw").Faults, Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Profiler_Start_before_any_woven_code_is_not_overridden_by_ASYNCPROF_OUTPUT()
+        {
+            var manual = Path.Combine(app.Directory, "manual.json");
+            var run = Run(Path.Combine(app.Directory, "env.json"), "manual", manual);
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            var p = ProfileFile.Load(manual);
+            Assert.That(p.Function("RuntimeEdges.Work.StepAsync").Calls, Is.EqualTo(1), "the session the app started recorded its work");
+            Assert.That(p.Function("RuntimeEdges.Work.StepAsync").Suspends, Is.EqualTo(1));
+        }
+    }
+}

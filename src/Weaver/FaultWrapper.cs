@@ -54,13 +54,7 @@ namespace AsyncProf.Weaving
         /// <summary>Rewrites the ret object itself, so branches to it and its sequence point stay valid.</summary>
         static void RouteToEpilogue(BodyEditor editor, Instruction ret, VariableDefinition? result, Instruction epilogue)
         {
-            // "tail. call X; ret" is only legal with the ret right after the call; the call now returns into our epilogue.
-            if (ret.Previous?.Previous is Instruction prefix && prefix.OpCode == OpCodes.Tail)
-            {
-                prefix.OpCode = OpCodes.Nop;
-                prefix.Operand = null;
-            }
-
+            // (methods with "tail." calls are never wrapped: see ModuleRewriter)
             if (result == null)
             {
                 ret.OpCode = OpCodes.Leave;

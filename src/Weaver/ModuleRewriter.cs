@@ -112,6 +112,13 @@ namespace AsyncProf.Weaving
                 Skip(name, "method uses the jmp instruction, which cannot be wrapped", location);
                 return;
             }
+            if (method.Body.Instructions.Any(i => i.OpCode == OpCodes.Tail))
+            {
+                // Wrapped, its tail calls would become ordinary calls: deep recursion that relied on them (F#) would
+                // overflow the stack.
+                Skip(name, "method makes tail calls (tail. prefix), which wrapping would turn into ordinary calls", location);
+                return;
+            }
 
             var index = table.Add(MethodKind.Sync, name, location);
             OrdinaryMethodWeaver.Weave(method, index, table, probes);

@@ -57,6 +57,26 @@ namespace AsyncProf.Tests.Weaver
         }
 
         [Test]
+        public void Method_with_tail_calls_is_skipped_so_its_recursion_keeps_constant_stack()
+        {
+            // F#-style: "tail. call Loop; ret". Wrapped in try/fault, the tail call would become an ordinary call.
+            var method = AddStatic("Loop", module.TypeSystem.Int32);
+            method.Parameters.Add(new ParameterDefinition(module.TypeSystem.Int32));
+            var il = method.Body.GetILProcessor();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Tail);
+            il.Emit(OpCodes.Call, method);
+            il.Emit(OpCodes.Ret);
+            var log = new RecordingWeaverLog();
+
+            var result = AssemblyWeaver.WeaveModule(module, new WeaverSettings(), log);
+
+            Assert.That(result.Skipped, Is.EqualTo(1));
+            Assert.That(log.Warnings.Single().Message, Does.StartWith("N.C.Loop: method makes tail calls"));
+            Assert.That(method.Body.Instructions, Has.Count.EqualTo(4), "left untouched");
+        }
+
+        [Test]
         public void State_machine_without_kickoff_attribute_is_skipped_with_a_warning()
         {
             // What F# task { } compiles to in Release: an IAsyncStateMachine no [AsyncStateMachine] names.

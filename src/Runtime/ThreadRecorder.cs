@@ -298,7 +298,13 @@ namespace AsyncProf
             SettleIfIdle(now);
         }
 
-        void AddToTimeline(ref Frame f, CallNode node, long now, Timeline.SegmentEnd end) =>
-            Session.Timeline?.Add(f.CallId, f.ParentCallId, node, ManagedThreadId, f.StartTicks, now, windowStartCpuNs - f.StartCpuNs, end);
+        void AddToTimeline(ref Frame f, CallNode node, long now, Timeline.SegmentEnd end)
+        {
+            var timeline = Session.Timeline;
+            if (timeline == null) return;
+            var before = Allocations.CurrentThread(); // the ring grows by chunks: the profiler's bytes, not the user's
+            timeline.Add(f.CallId, f.ParentCallId, node, ManagedThreadId, f.StartTicks, now, windowStartCpuNs - f.StartCpuNs, end);
+            ExcludeAllocationsSince(before);
+        }
     }
 }

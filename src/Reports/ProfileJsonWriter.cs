@@ -50,15 +50,7 @@ namespace AsyncProf.Reports
             WriteStringOrNull(w, "module", f.Module);
             WriteStringOrNull(w, "file", f.File);
             w.WriteNumber("line", f.Line);
-            w.WriteNumber("calls", f.Calls);
-            w.WriteNumber("inFlight", f.InFlight);
-            w.WriteNumber("faults", f.Faults);
-            w.WriteNumber("suspends", f.Suspends);
-            w.WriteNumber("wallNs", f.WallNs);
-            w.WriteNumber("cpuNs", f.CpuNs);
-            w.WriteNumber("selfCpuNs", f.SelfCpuNs);
-            w.WriteNumber("allocBytes", f.AllocBytes);
-            w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
+            WriteFigures(w, f);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -84,15 +76,7 @@ namespace AsyncProf.Reports
             w.WriteNumber("id", n.Id);
             if (n.Parent is long parent) w.WriteNumber("parent", parent); else w.WriteNull("parent");
             w.WriteNumber("function", n.Function);
-            w.WriteNumber("calls", n.Calls);
-            w.WriteNumber("inFlight", n.InFlight);
-            w.WriteNumber("faults", n.Faults);
-            w.WriteNumber("suspends", n.Suspends);
-            w.WriteNumber("wallNs", n.WallNs);
-            w.WriteNumber("cpuNs", n.CpuNs);
-            w.WriteNumber("selfCpuNs", n.SelfCpuNs);
-            w.WriteNumber("allocBytes", n.AllocBytes);
-            w.WriteNumber("selfAllocBytes", n.SelfAllocBytes);
+            WriteFigures(w, n);
             w.WriteEndObject();
             if (w.BytesPending > 1 << 16) w.Flush();
         }
@@ -131,6 +115,19 @@ namespace AsyncProf.Reports
             w.WriteEndObject();
         }
         w.WriteEndObject();
+        }
+
+        static void WriteFigures(Utf8JsonWriter w, CallFigures f)
+        {
+            w.WriteNumber("calls", f.Calls);
+            w.WriteNumber("inFlight", f.InFlight);
+            w.WriteNumber("faults", f.Faults);
+            w.WriteNumber("suspends", f.Suspends);
+            w.WriteNumber("wallNs", f.WallNs);
+            w.WriteNumber("cpuNs", f.CpuNs);
+            w.WriteNumber("selfCpuNs", f.SelfCpuNs);
+            w.WriteNumber("allocBytes", f.AllocBytes);
+            w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
         }
 
         static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)

@@ -1,7 +1,7 @@
 namespace AsyncProf.Reports
 {
     /// <summary>One entry of <c>functions</c>: totals of a function over its tree nodes.</summary>
-    public sealed class FunctionStats
+    public sealed class FunctionStats : CallFigures
     {
         public long Id { get; init; }
         /// <summary>Source-level display name, <c>Namespace.Type.Method</c>.</summary>
@@ -11,19 +11,6 @@ namespace AsyncProf.Reports
         public string? Module { get; init; }
         public string? File { get; init; }
         public int Line { get; init; }
-
-        public long Calls { get; init; }
-        public long InFlight { get; init; }
-        public long Faults { get; init; }
-        public long Suspends { get; init; }
-        /// <summary>Inclusive wall time of completed calls, suspensions included.</summary>
-        public long WallNs { get; init; }
-        /// <summary>Inclusive CPU time.</summary>
-        public long CpuNs { get; init; }
-        public long SelfCpuNs { get; init; }
-        /// <summary>Inclusive allocated bytes.</summary>
-        public long AllocBytes { get; init; }
-        public long SelfAllocBytes { get; init; }
 
         /// <summary>Wall time per completed call, or null without completed calls.</summary>
         public double? WallNsPerCall => Calls == 0 ? null : (double)WallNs / Calls;

@@ -26,7 +26,7 @@ namespace AsyncProf.Weaving
             {
                 var result = Weave(module, inputPath, settings, log);
                 if (InputChecks.IsStrongNameSigned(module) && settings.StrongNameKeyFile == null)
-                    log.Warning(inputPath + ": strong-name signed, and no key was given to re-sign it: the woven assembly's " +
+                    log.Warning("strong-name signed, and no key was given to re-sign it: the woven assembly's " +
                                 "signature is no longer valid (.NET Core ignores it; .NET Framework does not)", inputPath);
                 AssemblyFile.Write(module, outputPath, StrongNameKey.Read(settings.StrongNameKeyFile), log);
                 result.Elapsed = watch.Elapsed;

@@ -11,17 +11,18 @@ namespace AsyncProf
     {
         public readonly int FunctionId;
         public readonly CallNode? Parent;
-        public readonly int SessionId;
+        public readonly Session Session;
+        public int SessionId => Session.Id;
         CallNode? firstChild;
         CallNode? nextSibling;
 
         public long Started, Calls, Faults, Suspends, WallTicks, SelfCpuNs, SelfAllocBytes;
 
-        public CallNode(int functionId, CallNode? parent, int sessionId)
+        public CallNode(int functionId, CallNode? parent, Session session)
         {
             FunctionId = functionId;
             Parent = parent;
-            SessionId = sessionId;
+            Session = session;
         }
 
         public CallNode? FirstChild => Volatile.Read(ref firstChild);
@@ -42,7 +43,7 @@ namespace AsyncProf
                 for (var c = firstChild; c != null; c = c.nextSibling)
                     if (c.FunctionId == functionId) return c;
                 var before = Allocations.CurrentThread();
-                var node = new CallNode(functionId, this, SessionId) { nextSibling = firstChild };
+                var node = new CallNode(functionId, this, Session) { nextSibling = firstChild };
                 Volatile.Write(ref firstChild, node);
                 thread.ExcludeAllocationsSince(before);
                 return node;

@@ -99,8 +99,7 @@ namespace AsyncProf
         internal int Phase;
         internal int Suspends;
         internal long StartTimestamp;
-        internal object? Node;
-        internal int Session;
+        internal object? Node; // the call's CallNode, which knows its session
         internal long CallId, ParentCallId; // timeline mode only
     }
 }

@@ -26,6 +26,23 @@ namespace AsyncProf
             last = Recorder.Start(options.CpuWindowMicroseconds * 1000L, timeline);
         }
 
+        /// <summary>
+        /// Profiles one unit of work alone (one request among many concurrent ones): records only the calls made on
+        /// the current execution-context flow from here on (the rest of the calling method, what it calls, awaits and
+        /// queues), into a profile of its own. Every other flow pays one static check and one AsyncLocal read per
+        /// call while a scope records anywhere. A scope started inside an async method covers that method and its
+        /// callees, not its caller after it returns (the execution context does not flow back).
+        /// <code>using var scope = Profiler.StartScope(); await next(context); scope.Save(path);</code>
+        /// Within the flow, a scope takes the place of the whole-process session.
+        /// </summary>
+        public static ProfilingScope StartScope() => StartScope(new ProfilerOptions());
+
+        public static ProfilingScope StartScope(ProfilerOptions options)
+        {
+            var timeline = options.RecordTimeline ? new Timeline(options.TimelineCapacity) : null;
+            return new ProfilingScope(Recorder.StartScope(options.CpuWindowMicroseconds * 1000L, timeline));
+        }
+
         /// <summary>Stops recording; the session stays available to <see cref="Save"/>.</summary>
         public static void Stop()
         {

@@ -21,7 +21,47 @@ namespace AsyncProf
         /// </summary>
         static readonly AsyncLocal<object?> LogicalCaller = new AsyncLocal<object?>(); // CallNode, or LogicalFrame in timeline mode
 
+        /// <summary>
+        /// Scoped sessions (<see cref="Profiler.StartScope"/>): the session of the execution-context flow that
+        /// started one; work queued or awaited by that flow records into it, every other flow does not.
+        /// </summary>
+        static readonly AsyncLocal<Session?> ScopedSession = new AsyncLocal<Session?>();
+        static int activeScopes;
+
+        /// <summary>The whole-process session, if one records.</summary>
         public static Session? Current => current;
+
+        /// <summary>
+        /// Where a call starting on this flow records: the flow's scope if one records, else the whole-process
+        /// session. With no scope anywhere this is one static read; with scopes, one AsyncLocal read more.
+        /// </summary>
+        static Session? Resolve()
+        {
+            if (Volatile.Read(ref activeScopes) != 0)
+            {
+                var scoped = ScopedSession.Value;
+                if (scoped != null && scoped.Recording) return scoped;
+            }
+            return current;
+        }
+
+        public static Session StartScope(long cpuWindowNs, Timeline? timeline)
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
+            var session = new Session(cpuWindowNs, timeline);
+            ScopedSession.Value = session;
+            Interlocked.Increment(ref activeScopes);
+            Probe.Active = true;
+            return session;
+        }
+
+        public static void StopScope(Session session)
+        {
+            if (!session.Recording) return;
+            session.Recording = false;
+            session.StopTimestamp = Stopwatch.GetTimestamp();
+            Probe.Active = Interlocked.Decrement(ref activeScopes) != 0 || current != null;
+        }
 
         /// <summary>Runs once, from Probe's type initializer: starts the ASYNCPROF_OUTPUT session if asked. Returns Probe.Active.</summary>
         public static bool Bootstrap()
@@ -38,7 +78,7 @@ namespace AsyncProf
         /// </summary>
         public static T Unprofiled<T>(Func<T> work)
         {
-            var s = current;
+            var s = Resolve();
             var t = s == null ? null : ThreadRecorder.Existing(s);
             t?.Event();
             var before = Allocations.CurrentThread();
@@ -61,13 +101,14 @@ namespace AsyncProf
 #pragma warning disable CS0420 // a volatile field passed by reference to Interlocked is still accessed atomically
             if (Interlocked.CompareExchange(ref current, null, session) != session) return;
 #pragma warning restore CS0420
-            Probe.Active = current != null; // a Start racing with this Stop keeps recording on
+            session.Recording = false;
+            Probe.Active = current != null || Volatile.Read(ref activeScopes) != 0; // a racing Start keeps recording on
             session.StopTimestamp = Stopwatch.GetTimestamp();
         }
 
         public static int Enter(int functionId)
         {
-            var s = current;
+            var s = Resolve();
             if (s == null) return 0;
             try
             {
@@ -75,38 +116,40 @@ namespace AsyncProf
                 var node = Parent(s, t, out var parentCallId).Child(functionId, t);
                 Interlocked.Increment(ref node.Started);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
-                return t.Push(node, now, isSegment: false, callId, parentCallId);
+                return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId));
             }
             catch (Exception e) { Fail(e); return 0; }
         }
 
         public static void Exit(int token, bool faulted)
         {
-            var s = current;
-            var t = s == null ? null : ThreadRecorder.Existing(s);
-            if (t == null) return; // this thread recorded nothing in this session: no frame to pop
+            // the token names the recorder the call entered on: the flow's session may have changed since
+            var t = ThreadRecorder.FromToken(token);
+            if (t == null || !t.Session.Recording) return;
             try
             {
-                t.PopCall(token, t.Event(), faulted);
+                t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted);
             }
             catch (Exception e) { Fail(e); }
         }
 
         public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext)
         {
-            var s = current;
             var node = call.Node as CallNode;
             // A null node is a call not started, whatever Phase says (a SkipLocalsInit stub may leave garbage there).
-            if (s == null || (node != null && call.Phase == AsyncCall.Done)) return;
+            if (node != null && call.Phase == AsyncCall.Done) return;
+            // a resumption records where the call started; a new call where its flow records
+            var resumes = node != null && call.Phase != AsyncCall.NotStarted && node.Session.Recording;
+            var s = resumes ? node!.Session : Resolve();
+            if (s == null) return;
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);
-                if (node == null || call.Phase == AsyncCall.NotStarted || call.Session != s.Id)
+                if (!resumes)
                 {
                     node = Parent(s, t, out var parentCallId).Child(functionId, t);
                     Interlocked.Increment(ref node.Started);
                     call.Node = node;
-                    call.Session = s.Id;
                     call.StartTimestamp = now;
                     call.Suspends = 0;
                     if (s.Timeline != null)
@@ -130,17 +173,15 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Suspended;
             call.Suspends++;
-            var s = current;
-            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
-            try { ThreadRecorder.Existing(s)?.Suspend(node); }
+            if (!(call.Node is CallNode node) || !node.Session.Recording) return;
+            try { ThreadRecorder.Existing(node.Session)?.Suspend(node); }
             catch (Exception e) { Fail(e); }
         }
 
         public static void MoveNextReturn()
         {
-            var s = current;
-            var t = s == null ? null : ThreadRecorder.Existing(s);
-            if (t == null || !t.TopIsSuspending) return;
+            var t = ThreadRecorder.WithSuspendingTop();
+            if (t == null) return;
             try { t.PopSuspended(t.Event()); }
             catch (Exception e) { Fail(e); }
         }
@@ -148,11 +189,10 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
-            var s = current;
-            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
+            if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
+                var t = ThreadRecorder.Begin(node.Session, out var now);
                 t.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted);
             }
@@ -163,8 +203,7 @@ namespace AsyncProf
         public static void CompleteSuspended(ref AsyncCall call)
         {
             call.Phase = AsyncCall.Done;
-            var s = current;
-            if (s == null || call.Session != s.Id || !(call.Node is CallNode node)) return;
+            if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
             catch (Exception e) { Fail(e); }
         }
@@ -188,8 +227,8 @@ namespace AsyncProf
             }
             parentCallId = 0;
             var logical = LogicalCaller.Value;
-            if (logical is CallNode node) return node.SessionId == s.Id ? node : s.Root;
-            if (logical is LogicalFrame frame && frame.Node.SessionId == s.Id)
+            if (logical is CallNode node) return node.Session == s ? node : s.Root;
+            if (logical is LogicalFrame frame && frame.Node.Session == s)
             {
                 parentCallId = frame.CallId;
                 return frame.Node;
@@ -209,10 +248,10 @@ namespace AsyncProf
 
         static void Fail(Exception e)
         {
-            var s = current;
+            var s = Resolve();
             if (s == null) return;
             s.Error = e.GetType().Name + ": " + e.Message;
-            Stop(s);
+            if (s == current) Stop(s); else StopScope(s);
         }
     }
 }

@@ -19,6 +19,8 @@ namespace AsyncProf
         /// <summary>Why recording stopped early, or null (reported as process.error).</summary>
         public string? Error;
         public long StopTimestamp;
+        /// <summary>False once stopped: late events of its calls (a resume after Stop) are ignored.</summary>
+        public volatile bool Recording = true;
         readonly List<ThreadRecorder> threads = new List<ThreadRecorder>();
 
         /// <summary>The per-call timeline, when this session records one (it then reads the CPU clock at every event).</summary>
@@ -27,7 +29,7 @@ namespace AsyncProf
         public Session(long cpuWindowNs, Timeline? timeline = null)
         {
             Id = System.Threading.Interlocked.Increment(ref lastId);
-            Root = new CallNode(-1, null, Id);
+            Root = new CallNode(-1, null, this);
             Timeline = timeline;
             if (timeline != null) cpuWindowNs = 0;
             CpuWindowNs = cpuWindowNs;

@@ -11,7 +11,22 @@ namespace AsyncProf
     /// </summary>
     internal sealed class ThreadRecorder
     {
-        [ThreadStatic] static ThreadRecorder? current;
+        /// <summary>What a thread's recorders share: the profiler's own allocations on the thread, and the recorders.</summary>
+        sealed class PerThread
+        {
+            public long AllocSkew;
+            public readonly ThreadRecorder?[] Slots = new ThreadRecorder?[MaxSessionsPerThread];
+        }
+
+        /// <summary>Sessions a thread records into at once: the whole-process one and the scopes whose flows run on it.</summary>
+        public const int MaxSessionsPerThread = 8;
+
+        [ThreadStatic] static ThreadRecorder? current; // the one used last: nearly every event hits it
+        [ThreadStatic] static PerThread? perThread;
+
+        PerThread shared = null!;
+        /// <summary>This recorder's index among its thread's recorders (part of the tokens of its sync calls).</summary>
+        public int Slot;
 
         struct Frame
         {
@@ -36,7 +51,7 @@ namespace AsyncProf
         // the last event on this thread: the interval since it is charged to the frame on top
         long lastTicks;
         long lastAlloc;
-        long allocSkew; // bytes the profiler itself allocated on this thread, hidden from every reading
+
 
         // the CPU window: intervals since the last thread-CPU reading, charged at the next one
         long windowStartTicks;
@@ -55,10 +70,36 @@ namespace AsyncProf
         public static ThreadRecorder Begin(Session session, out long now)
         {
             var t = current;
-            if (t == null || t.Session != session) t = Attach(session);
+            if (t == null || t.Session != session) t = Find(session) ?? Attach(session);
+            current = t;
             now = Stopwatch.GetTimestamp();
             t.Advance(now);
             return t;
+        }
+
+        /// <summary>The recorder a sync call's token names (see <see cref="Token"/>), if it is still this thread's.</summary>
+        public static ThreadRecorder? FromToken(int token)
+        {
+            var slot = token >> 24;
+            var slots = perThread?.Slots;
+            return slots != null && (uint)slot < (uint)slots.Length ? slots[slot] : null;
+        }
+
+        /// <summary>A sync call's token: its recorder's slot and its depth there (never 0).</summary>
+        public int Token(int depth) => (Slot << 24) | depth;
+
+        public static int DepthOf(int token) => token & 0xFFFFFF;
+
+        /// <summary>This thread's recorder whose top segment suspended, if any (the one used last, nearly always).</summary>
+        public static ThreadRecorder? WithSuspendingTop()
+        {
+            var t = current;
+            if (t != null && t.TopIsSuspending) return t;
+            var slots = perThread?.Slots;
+            if (slots == null) return null;
+            foreach (var r in slots)
+                if (r != null && r.TopIsSuspending) return r;
+            return null;
         }
 
         /// <summary>Closes the interval up to now on this (already attached) recorder and returns now.</summary>
@@ -73,18 +114,35 @@ namespace AsyncProf
         public static ThreadRecorder? Existing(Session session)
         {
             var t = current;
-            return t != null && t.Session == session ? t : null;
+            return t != null && t.Session == session ? t : Find(session);
         }
 
+        static ThreadRecorder? Find(Session session)
+        {
+            var slots = perThread?.Slots;
+            if (slots == null) return null;
+            foreach (var r in slots)
+                if (r != null && r.Session == session) return r;
+            return null;
+        }
+
+        /// <summary>
+        /// Gives the thread a recorder for <paramref name="session"/>: a new slot, or the slot of a recorder whose
+        /// session has stopped (when all are busy, the least recently attached one is taken over).
+        /// </summary>
         static ThreadRecorder Attach(Session session)
         {
             var before = Allocations.CurrentThread();
-            var t = current ?? new ThreadRecorder();
-            current = t;
+            var shared = perThread ??= new PerThread();
+            var slot = -1;
+            for (var i = 0; i < shared.Slots.Length && slot < 0; i++)
+                if (shared.Slots[i] == null || !shared.Slots[i]!.Session.Recording) slot = i;
+            if (slot < 0) slot = (int)(unchecked((uint)session.Id) % (uint)shared.Slots.Length);
+            var t = shared.Slots[slot] ??= new ThreadRecorder { shared = shared, Slot = slot };
             t.Reset(session);
             session.AddThread(t);
             t.ExcludeAllocationsSince(before);
-            t.lastAlloc = Allocations.CurrentThread() - t.allocSkew;
+            t.lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
             return t;
         }
 
@@ -109,7 +167,7 @@ namespace AsyncProf
         public long CpuAtLastEvent => windowStartCpuNs;
 
         /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
-        public void ExcludeAllocationsSince(long before) => allocSkew += Allocations.CurrentThread() - before;
+        public void ExcludeAllocationsSince(long before) => shared.AllocSkew += Allocations.CurrentThread() - before;
 
         /// <summary>
         /// Charges the interval since the previous event to the frame on top: its allocations at once, its wall time
@@ -118,7 +176,7 @@ namespace AsyncProf
         /// </summary>
         void Advance(long now)
         {
-            var alloc = Allocations.CurrentThread() - allocSkew;
+            var alloc = Allocations.CurrentThread() - shared.AllocSkew;
             var ticks = now - lastTicks;
             var bytes = alloc - lastAlloc;
             lastTicks = now;
@@ -153,7 +211,7 @@ namespace AsyncProf
         {
             ExcludeAllocationsSince(allocBefore);
             lastTicks = Stopwatch.GetTimestamp();
-            lastAlloc = Allocations.CurrentThread() - allocSkew;
+            lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
         }
 
         void GrowWindow()

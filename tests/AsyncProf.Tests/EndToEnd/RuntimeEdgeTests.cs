@@ -41,6 +41,20 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void A_scope_profiles_one_request_alone_among_concurrent_ones()
+        {
+            var scoped = Path.Combine(app.Directory, "scoped.json");
+            var run = ProcessRunner.Run("dotnet", new[] { app.MainAssembly, "scoped", scoped }, app.Directory);
+            Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+            var p = ProfileFile.Load(scoped);
+            Assert.That(p.Function("RuntimeEdges.Work.HandleAsync").Calls, Is.EqualTo(1), "only the scoped request");
+            Assert.That(p.Function("RuntimeEdges.Work.StepAsync").Calls, Is.EqualTo(3), "its 3 steps, not the other's 5");
+            Assert.That(p.Function("RuntimeEdges.Work.Queued").Calls, Is.EqualTo(1), "work it queued to the pool");
+            Assert.That(p.Edge("RuntimeEdges.Work.HandleAsync", "RuntimeEdges.Work.Queued")!.Calls, Is.EqualTo(1));
+            Assert.That(p.Functions, Has.All.Matches<ProfiledFunction>(f => f.InFlight == 0));
+        }
+
+        [Test]
         public void Profiler_Start_before_any_woven_code_is_not_overridden_by_ASYNCPROF_OUTPUT()
         {
             var manual = Path.Combine(app.Directory, "manual.json");

@@ -14,6 +14,18 @@ namespace RuntimeEdges
                     await Work.StepAsync();
                     Work.Throw(); // unhandled: the process dies without ProcessExit
                     return 0;
+                case "scoped":
+                    // two concurrent requests; only the first is profiled, in a scope of its own
+                    var profiled = Task.Run(async () =>
+                    {
+                        using var scope = AsyncProf.Profiler.StartScope();
+                        await Work.HandleAsync(3);
+                        scope.Stop();
+                        scope.Save(args[1]);
+                    });
+                    var other = Task.Run(() => Work.HandleAsync(5));
+                    await Task.WhenAll(profiled, other);
+                    return 0;
                 case "manual":
                     AsyncProf.Profiler.Start();
                     await Work.StepAsync();
@@ -35,6 +47,15 @@ namespace RuntimeEdges
         }
 
         static void Sync() => GC.KeepAlive(new object());
+
+        /// <summary>A request: steps across thread hops, and work queued to the pool.</summary>
+        public static async Task HandleAsync(int steps)
+        {
+            for (var i = 0; i < steps; i++) await StepAsync();
+            await Task.Run(Queued);
+        }
+
+        static void Queued() => Sync();
 
         public static void Throw() => throw new InvalidOperationException("the fixture crashes on purpose");
     }

@@ -1,0 +1,23 @@
+using System;
+
+namespace AsyncProf
+{
+    /// <summary>A profile of one execution-context flow, from <see cref="Profiler.StartScope()"/>.</summary>
+    public sealed class ProfilingScope : IDisposable
+    {
+        readonly Session session;
+
+        internal ProfilingScope(Session session) => this.session = session;
+
+        /// <summary>True until <see cref="Stop"/> or <see cref="Dispose"/>.</summary>
+        public bool IsRecording => session.Recording;
+
+        /// <summary>Stops recording; what was recorded stays available to <see cref="Save"/>.</summary>
+        public void Stop() => Recorder.StopScope(session);
+
+        /// <summary>Writes what the scope recorded (so far, if it still records), in the format the extension names.</summary>
+        public void Save(string path) => ProfileOutput.Write(session, path);
+
+        public void Dispose() => Stop();
+    }
+}

@@ -1,0 +1,98 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using AsyncProf.Tests.Infrastructure;
+using NUnit.Framework;
+
+namespace AsyncProf.Tests.Runtime
+{
+    /// <summary>
+    /// One unit of work profiled alone: a scope records the execution-context flow that started it (what it awaits
+    /// and queues, on any thread) and nothing of the flows running beside it.
+    /// </summary>
+    [TestFixture, NonParallelizable]
+    public class ScopeTests
+    {
+        static readonly int Base = Probe.RegisterModule(string.Join("\n",
+            "sync\tS.StepA\tS.cs\t1", "sync\tS.StepB\tS.cs\t2", "sync\tS.QueuedA\tS.cs\t3", "sync\tS.Outside\tS.cs\t4"));
+
+        const int StepA = 0, StepB = 1, QueuedA = 2, Outside = 3;
+
+        static void Call(int id)
+        {
+            var token = Probe.Active ? Probe.Enter(Base + id) : 0;
+            Probe.Exit(token);
+        }
+
+        static string TempProfile() => Path.Combine(Path.GetTempPath(), "asyncprof-scope-" + Guid.NewGuid().ToString("N") + ".json");
+
+        /// <summary>A "request": steps separated by awaits that hop threads, plus work queued to the pool.</summary>
+        static async Task Request(int step, int queued, int rounds, string? profileTo)
+        {
+            using var scope = profileTo != null ? Profiler.StartScope() : null;
+            for (var i = 0; i < rounds; i++)
+            {
+                Call(step);
+                await Task.Yield();
+            }
+            if (queued >= 0) await Task.Run(() => Call(queued));
+            scope?.Stop();
+            if (profileTo != null) scope!.Save(profileTo);
+        }
+
+        [Test]
+        public void A_scope_records_its_own_flow_and_nothing_of_concurrent_ones()
+        {
+            var path = TempProfile();
+            Task.WhenAll(
+                Task.Run(() => Request(StepA, QueuedA, rounds: 20, profileTo: path)),
+                Task.Run(() => Request(StepB, -1, rounds: 30, profileTo: null)),
+                Task.Run(() => Request(StepB, -1, rounds: 30, profileTo: null))).Wait();
+
+            var p = ProfileFile.Load(path);
+            Assert.That(p.Function("S.StepA").Calls, Is.EqualTo(20));
+            Assert.That(p.Function("S.QueuedA").Calls, Is.EqualTo(1), "work the scoped flow queued is in its profile");
+            Assert.That(p.FindFunction("S.StepB"), Is.Null, "the other requests are not recorded");
+            Assert.That(Probe.Active, Is.False, "with no scope and no session left, woven code is back to one static check");
+            Assert.That(Probe.Enter(Base + Outside), Is.EqualTo(0));
+        }
+
+        [Test]
+        public void Concurrent_scopes_each_get_their_own_flow()
+        {
+            var first = TempProfile();
+            var second = TempProfile();
+            Task.WhenAll(
+                Task.Run(() => Request(StepA, -1, rounds: 10, profileTo: first)),
+                Task.Run(() => Request(StepB, -1, rounds: 15, profileTo: second))).Wait();
+
+            var a = ProfileFile.Load(first);
+            var b = ProfileFile.Load(second);
+            Assert.That(a.Function("S.StepA").Calls, Is.EqualTo(10));
+            Assert.That(a.FindFunction("S.StepB"), Is.Null);
+            Assert.That(b.Function("S.StepB").Calls, Is.EqualTo(15));
+            Assert.That(b.FindFunction("S.StepA"), Is.Null);
+        }
+
+        [Test]
+        public void Beside_a_whole_process_session_a_scoped_flow_records_into_its_scope_only()
+        {
+            var scoped = TempProfile();
+            var whole = TempProfile();
+            Profiler.Start();
+            try
+            {
+                Task.WhenAll(
+                    Task.Run(() => Request(StepA, -1, rounds: 5, profileTo: scoped)),
+                    Task.Run(() => Request(StepB, -1, rounds: 7, profileTo: null))).Wait();
+            }
+            finally { Profiler.Stop(); }
+            Profiler.Save(whole);
+
+            Assert.That(ProfileFile.Load(scoped).Function("S.StepA").Calls, Is.EqualTo(5));
+            var w = ProfileFile.Load(whole);
+            Assert.That(w.Function("S.StepB").Calls, Is.EqualTo(7));
+            Assert.That(w.FindFunction("S.StepA"), Is.Null);
+        }
+    }
+}

@@ -22,7 +22,7 @@ namespace AsyncProf
         static readonly AsyncLocal<object?> LogicalCaller = new AsyncLocal<object?>(); // CallNode, or LogicalFrame in timeline mode
 
         /// <summary>
-        /// Scoped sessions (<see cref="Profiler.StartScope"/>): the session of the execution-context flow that
+        /// Scoped sessions (<see cref="Profiler.StartScope()"/>): the session of the execution-context flow that
         /// started one; work queued or awaited by that flow records into it, every other flow does not.
         /// </summary>
         static readonly AsyncLocal<Session?> ScopedSession = new AsyncLocal<Session?>();
@@ -159,8 +159,9 @@ namespace AsyncProf
                     }
                 }
                 call.Phase = AsyncCall.Running;
-                t.Push(node, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext);
-                if (flowsContext) FlowToQueuedWork(s, t, node, call.CallId);
+                var running = node!; // resuming implies a node; a new call got one above
+                t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext);
+                if (flowsContext) FlowToQueuedWork(s, t, running, call.CallId);
             }
             catch (Exception e) { Fail(e); }
         }

@@ -1,0 +1,130 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Threading.Tasks;
+using AsyncProf.AspNetCore;
+using AsyncProf.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NUnit.Framework;
+
+namespace AsyncProf.Tests.AspNetCore
+{
+    /// <summary>
+    /// UseAsyncProf on a real Kestrel server (127.0.0.1, a port the OS picks): one triggered request among
+    /// concurrent ones is profiled alone. The handler calls the probe API as woven code would.
+    /// </summary>
+    [TestFixture, NonParallelizable]
+    public class RequestProfilingTests
+    {
+        static readonly int Base = Probe.RegisterModule("sync\tWeb.Step\tWeb.cs\t1\nsync\tWeb.Queued\tWeb.cs\t2");
+
+        WebApplication app = null!;
+        HttpClient client = null!;
+        string profiles = null!;
+
+        static void Call(int id)
+        {
+            var token = Probe.Active ? Probe.Enter(Base + id) : 0;
+            Probe.Exit(token);
+        }
+
+        [OneTimeSetUp]
+        public async Task StartServer()
+        {
+            profiles = Path.Combine(RepoPaths.Scratch, "aspnetcore-profiles", Guid.NewGuid().ToString("N").Substring(0, 8));
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            app = builder.Build();
+            app.UseAsyncProf(o => { o.Secret = "s3cret"; o.OutputDirectory = profiles; });
+            app.MapGet("/work/{steps:int}", async (int steps) =>
+            {
+                for (var i = 0; i < steps; i++)
+                {
+                    Call(0);
+                    await Task.Yield();
+                }
+                await Task.Run(() => Call(1));
+                return steps;
+            });
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        [OneTimeTearDown]
+        public async Task StopServer()
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        Task<HttpResponseMessage> Get(int steps, string? trigger)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/work/" + steps);
+            if (trigger != null) request.Headers.Add(AsyncProfOptions.TriggerHeader, trigger);
+            return client.SendAsync(request);
+        }
+
+        string[] Profiles() => Directory.Exists(profiles) ? Directory.GetFiles(profiles) : Array.Empty<string>();
+
+        [Test]
+        public async Task A_triggered_request_is_profiled_alone_among_concurrent_ones()
+        {
+            var before = Profiles();
+            var others = Enumerable.Range(0, 5).Select(_ => Get(5, trigger: null)).ToList();
+            var triggered = Get(3, trigger: "s3cret");
+            await Task.WhenAll(others.Append(triggered));
+
+            var response = await triggered;
+            Assert.That(response.IsSuccessStatusCode, Is.True);
+            var written = Profiles().Except(before).ToList();
+            Assert.That(written, Has.Count.EqualTo(1), "one profile, for the triggered request");
+            Assert.That(response.Headers.GetValues(AsyncProfOptions.ProfileHeader).Single(), Is.EqualTo(Path.GetFileName(written[0])));
+
+            var p = ProfileFile.Load(written[0]);
+            Assert.That(p.Function("Web.Step").Calls, Is.EqualTo(3), "its own 3 steps, none of the other requests' 25");
+            Assert.That(p.Function("Web.Queued").Calls, Is.EqualTo(1), "work it queued to the pool");
+            foreach (var other in others) Assert.That((await other).Headers.Contains(AsyncProfOptions.ProfileHeader), Is.False);
+        }
+
+        [Test]
+        public async Task A_wrong_secret_profiles_nothing()
+        {
+            var before = Profiles();
+            var response = await Get(2, trigger: "guess");
+            Assert.That(response.IsSuccessStatusCode, Is.True);
+            Assert.That(response.Headers.Contains(AsyncProfOptions.ProfileHeader), Is.False);
+            Assert.That(Profiles().Except(before), Is.Empty);
+            Assert.That(Probe.Active, Is.False, "no scope left recording");
+        }
+
+        [Test]
+        public async Task Without_a_secret_configured_the_header_triggers_nothing()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            await using var open = builder.Build();
+            var dir = profiles + "-nosecret";
+            open.UseAsyncProf(o => o.OutputDirectory = dir);
+            open.MapGet("/", () => "ok");
+            await open.StartAsync();
+            var address = open.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var c = new HttpClient { BaseAddress = new Uri(address) };
+            var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add(AsyncProfOptions.TriggerHeader, "");
+            var response = await c.SendAsync(request);
+            Assert.That(response.IsSuccessStatusCode, Is.True);
+            Assert.That(Directory.Exists(dir), Is.False);
+            await open.StopAsync();
+        }
+    }
+}

@@ -113,8 +113,10 @@ namespace AsyncProf
             w.StartObject("timeline");
             w.Number("droppedSegments", s.DroppedSegments);
             w.StartArray("threads");
+            var seen = new System.Collections.Generic.HashSet<int>();
             foreach (var t in s.Threads)
             {
+                if (!seen.Add(t.ManagedThreadId)) continue; // a session may have had two recorders on one thread
                 w.StartObject();
                 w.Number("id", t.ManagedThreadId);
                 w.String("name", t.ThreadName);

@@ -6,14 +6,19 @@ namespace AsyncProf
     public sealed class ProfilingScope : IDisposable
     {
         readonly Session session;
+        readonly ScopeLink link;
 
-        internal ProfilingScope(Session session) => this.session = session;
+        internal ProfilingScope(ScopeLink link)
+        {
+            this.link = link;
+            session = link.Session!;
+        }
 
         /// <summary>True until <see cref="Stop"/> or <see cref="Dispose"/>.</summary>
         public bool IsRecording => session.Recording;
 
         /// <summary>Stops recording; what was recorded stays available to <see cref="Save"/>.</summary>
-        public void Stop() => Recorder.StopScope(session);
+        public void Stop() => Recorder.StopScope(link);
 
         /// <summary>Writes what the scope recorded (so far, if it still records), in the format the extension names.</summary>
         public void Save(string path) => ProfileOutput.Write(session, path);

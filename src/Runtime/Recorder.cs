@@ -25,8 +25,11 @@ namespace AsyncProf
         /// Scoped sessions (<see cref="Profiler.StartScope()"/>): the session of the execution-context flow that
         /// started one; work queued or awaited by that flow records into it, every other flow does not.
         /// </summary>
-        static readonly AsyncLocal<Session?> ScopedSession = new AsyncLocal<Session?>();
-        static int activeScopes;
+        static readonly AsyncLocal<ScopeLink?> Scope = new AsyncLocal<ScopeLink?>();
+        static int activeScopes; // written under Transitions, read without it
+
+        /// <summary>Starting and stopping sessions (cold paths) take this, so Probe.Active always matches what records.</summary>
+        static readonly object Transitions = new object();
 
         /// <summary>The whole-process session, if one records.</summary>
         public static Session? Current => current;
@@ -38,30 +41,43 @@ namespace AsyncProf
         static Session? Resolve()
         {
             if (Volatile.Read(ref activeScopes) != 0)
-            {
-                var scoped = ScopedSession.Value;
-                if (scoped != null && scoped.Recording) return scoped;
-            }
+                for (var link = Scope.Value; link != null; link = link.Parent) // a stopped inner scope gives way to its outer one
+                {
+                    var scoped = link.Session;
+                    if (scoped != null && scoped.Recording) return scoped;
+                }
             return current;
         }
 
-        public static Session StartScope(long cpuWindowNs, Timeline? timeline)
+        public static ScopeLink StartScope(long cpuWindowNs, Timeline? timeline)
         {
             System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
-            var session = new Session(cpuWindowNs, timeline);
-            ScopedSession.Value = session;
-            Interlocked.Increment(ref activeScopes);
-            Probe.Active = true;
-            return session;
+            var link = new ScopeLink(new Session(cpuWindowNs, timeline), Scope.Value);
+            lock (Transitions)
+            {
+                Scope.Value = link;
+                activeScopes++;
+                UpdateActive();
+            }
+            return link;
         }
 
-        public static void StopScope(Session session)
+        public static void StopScope(ScopeLink link)
         {
-            if (!session.Recording) return;
-            session.Recording = false;
-            session.StopTimestamp = Stopwatch.GetTimestamp();
-            Probe.Active = Interlocked.Decrement(ref activeScopes) != 0 || current != null;
+            var session = link.Session;
+            if (session == null) return;
+            lock (Transitions)
+            {
+                if (!session.Recording) return; // stopped already (twice, or by a failure)
+                session.Recording = false;
+                session.StopTimestamp = Stopwatch.GetTimestamp();
+                link.Session = null; // contexts captured during the scope (timers, cached tasks) no longer hold its profile
+                activeScopes--;
+                UpdateActive();
+            }
         }
+
+        static void UpdateActive() => Probe.Active = current != null || activeScopes != 0;
 
         /// <summary>Runs once, from Probe's type initializer: starts the ASYNCPROF_OUTPUT session if asked. Returns Probe.Active.</summary>
         public static bool Bootstrap()
@@ -91,19 +107,31 @@ namespace AsyncProf
             // Probe's type initializer may start the ASYNCPROF_OUTPUT session: let it run first, never after.
             System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
             var session = new Session(cpuWindowNs, timeline);
-            current = session;
-            Probe.Active = true;
+            lock (Transitions)
+            {
+                current = session;
+                UpdateActive();
+            }
             return session;
         }
 
         public static void Stop(Session session)
         {
-#pragma warning disable CS0420 // a volatile field passed by reference to Interlocked is still accessed atomically
-            if (Interlocked.CompareExchange(ref current, null, session) != session) return;
-#pragma warning restore CS0420
-            session.Recording = false;
-            Probe.Active = current != null || Volatile.Read(ref activeScopes) != 0; // a racing Start keeps recording on
-            session.StopTimestamp = Stopwatch.GetTimestamp();
+            lock (Transitions)
+            {
+                session.Recording = false; // a scope's session (stopped by a failure) as well as the whole-process one
+                if (current == session)
+                {
+                    current = null;
+                    session.StopTimestamp = Stopwatch.GetTimestamp();
+                }
+                else if (session.StopTimestamp == 0)
+                {
+                    session.StopTimestamp = Stopwatch.GetTimestamp();
+                    activeScopes--; // a scope stopped by Fail: its link empties when its owner stops it
+                }
+                UpdateActive();
+            }
         }
 
         public static int Enter(int functionId)
@@ -113,12 +141,13 @@ namespace AsyncProf
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);
+                if (t == null) return 0; // this thread has no room for another session's frames
                 var node = Parent(s, t, out var parentCallId).Child(functionId, t);
                 Interlocked.Increment(ref node.Started);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
                 return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId));
             }
-            catch (Exception e) { Fail(e); return 0; }
+            catch (Exception e) { Fail(e, s); return 0; }
         }
 
         public static void Exit(int token, bool faulted)
@@ -130,21 +159,22 @@ namespace AsyncProf
             {
                 t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted);
             }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, t.Session); }
         }
 
         public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext)
         {
             var node = call.Node as CallNode;
             // A null node is a call not started, whatever Phase says (a SkipLocalsInit stub may leave garbage there).
-            if (node != null && call.Phase == AsyncCall.Done) return;
-            // a resumption records where the call started; a new call where its flow records
-            var resumes = node != null && call.Phase != AsyncCall.NotStarted && node.Session.Recording;
+            // A started call records only where it started: when that session has stopped, nothing more is recorded.
+            var resumes = node != null && call.Phase != AsyncCall.NotStarted;
+            if (resumes && (call.Phase == AsyncCall.Done || !node!.Session.Recording)) return;
             var s = resumes ? node!.Session : Resolve();
             if (s == null) return;
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);
+                if (t == null) return; // no room on this thread: the call is not recorded
                 if (!resumes)
                 {
                     node = Parent(s, t, out var parentCallId).Child(functionId, t);
@@ -163,7 +193,7 @@ namespace AsyncProf
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext);
                 if (flowsContext) FlowToQueuedWork(s, t, running, call.CallId);
             }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, s); }
         }
 
         /// <summary>
@@ -176,7 +206,7 @@ namespace AsyncProf
             call.Suspends++;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try { ThreadRecorder.Existing(node.Session)?.Suspend(node); }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, node.Session); }
         }
 
         public static void MoveNextReturn()
@@ -184,7 +214,7 @@ namespace AsyncProf
             var t = ThreadRecorder.WithSuspendingTop();
             if (t == null) return;
             try { t.PopSuspended(t.Event()); }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, t.Session); }
         }
 
         public static void Complete(ref AsyncCall call, bool faulted)
@@ -194,10 +224,10 @@ namespace AsyncProf
             try
             {
                 var t = ThreadRecorder.Begin(node.Session, out var now);
-                t.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
+                t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted);
             }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, node.Session); }
         }
 
         /// <summary>An iterator disposed while suspended at a yield: the enumeration ends here.</summary>
@@ -206,7 +236,7 @@ namespace AsyncProf
             call.Phase = AsyncCall.Done;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
-            catch (Exception e) { Fail(e); }
+            catch (Exception e) { Fail(e, node.Session); }
         }
 
         static void Record(CallNode node, long wallTicks, int suspends, bool faulted)
@@ -247,12 +277,11 @@ namespace AsyncProf
             t.ExcludeAllocationsSince(before);
         }
 
-        static void Fail(Exception e)
+        static void Fail(Exception e, Session? s)
         {
-            var s = Resolve();
-            if (s == null) return;
+            if (s == null || !s.Recording) return;
             s.Error = e.GetType().Name + ": " + e.Message;
-            if (s == current) Stop(s); else StopScope(s);
+            Stop(s);
         }
     }
 }

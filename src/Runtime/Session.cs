@@ -41,7 +41,8 @@ namespace AsyncProf
 
         public void AddThread(ThreadRecorder thread)
         {
-            lock (threads) threads.Add(thread);
+            lock (threads)
+                if (!threads.Contains(thread)) threads.Add(thread); // a recorder may leave and come back
         }
 
         public ThreadRecorder[] Threads()

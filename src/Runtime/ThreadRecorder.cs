@@ -16,6 +16,7 @@ namespace AsyncProf
         {
             public long AllocSkew;
             public readonly ThreadRecorder?[] Slots = new ThreadRecorder?[MaxSessionsPerThread];
+            public int Attached; // slots in use: with one, MoveNextReturn needs no scan
         }
 
         /// <summary>Sessions a thread records into at once: the whole-process one and the scopes whose flows run on it.</summary>
@@ -67,13 +68,21 @@ namespace AsyncProf
         public string ThreadName = "";
 
         /// <summary>The current thread's recorder, attached to <paramref name="session"/>, after closing the interval up to now.</summary>
-        public static ThreadRecorder Begin(Session session, out long now)
+        /// <summary>
+        /// The current thread's recorder for <paramref name="session"/>, after closing the interval up to now; null
+        /// when the thread already holds <see cref="MaxSessionsPerThread"/> sessions with calls open (then nothing
+        /// of this session is recorded on this thread, and the session says so in its error).
+        /// </summary>
+        public static ThreadRecorder? Begin(Session session, out long now)
         {
             var t = current;
-            if (t == null || t.Session != session) t = Find(session) ?? Attach(session);
-            current = t;
+            if (t == null || t.Session != session)
+            {
+                t = Find(session) ?? Attach(session);
+                if (t != null) current = t;
+            }
             now = Stopwatch.GetTimestamp();
-            t.Advance(now);
+            t?.Advance(now);
             return t;
         }
 
@@ -94,11 +103,11 @@ namespace AsyncProf
         public static ThreadRecorder? WithSuspendingTop()
         {
             var t = current;
-            if (t != null && t.TopIsSuspending) return t;
-            var slots = perThread?.Slots;
-            if (slots == null) return null;
-            foreach (var r in slots)
-                if (r != null && r.TopIsSuspending) return r;
+            if (t != null && t.TopIsSuspending && t.Session.Recording) return t;
+            var shared = perThread;
+            if (shared == null || shared.Attached <= 1) return null;
+            foreach (var r in shared.Slots)
+                if (r != null && r.TopIsSuspending && r.Session.Recording) return r;
             return null;
         }
 
@@ -127,17 +136,30 @@ namespace AsyncProf
         }
 
         /// <summary>
-        /// Gives the thread a recorder for <paramref name="session"/>: a new slot, or the slot of a recorder whose
-        /// session has stopped (when all are busy, the least recently attached one is taken over).
+        /// Gives the thread a recorder for <paramref name="session"/>: a free slot, else one whose session stopped,
+        /// else one with no frame open (its CPU window settled first). A recorder with open frames is never taken
+        /// over: with none to spare, the new session records nothing on this thread (null).
         /// </summary>
-        static ThreadRecorder Attach(Session session)
+        static ThreadRecorder? Attach(Session session)
         {
             var before = Allocations.CurrentThread();
             var shared = perThread ??= new PerThread();
             var slot = -1;
             for (var i = 0; i < shared.Slots.Length && slot < 0; i++)
                 if (shared.Slots[i] == null || !shared.Slots[i]!.Session.Recording) slot = i;
-            if (slot < 0) slot = (int)(unchecked((uint)session.Id) % (uint)shared.Slots.Length);
+            for (var i = 0; i < shared.Slots.Length && slot < 0; i++)
+                if (shared.Slots[i]!.Depth == 0)
+                {
+                    var idle = shared.Slots[i]!;
+                    idle.CloseWindow(idle.Event());
+                    slot = i;
+                }
+            if (slot < 0)
+            {
+                session.Error ??= "a thread ran more than " + MaxSessionsPerThread + " recording sessions with calls open at once: some calls were not recorded";
+                return null;
+            }
+            if (shared.Slots[slot] == null) shared.Attached++;
             var t = shared.Slots[slot] ??= new ThreadRecorder { shared = shared, Slot = slot };
             t.Reset(session);
             session.AddThread(t);

@@ -53,6 +53,7 @@ namespace AsyncProf.Tests.AspNetCore
                 await Task.Run(() => Call(1));
                 return steps;
             });
+            app.MapGet("/sees-trigger", (Microsoft.AspNetCore.Http.HttpContext c) => c.Request.Headers.ContainsKey(AsyncProfOptions.TriggerHeader) ? "yes" : "no");
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
@@ -125,6 +126,39 @@ namespace AsyncProf.Tests.AspNetCore
             Assert.That(response.IsSuccessStatusCode, Is.True);
             Assert.That(Directory.Exists(dir), Is.False);
             await open.StopAsync();
+        }
+
+        [Test]
+        public async Task The_secret_goes_no_further_than_the_middleware()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/sees-trigger");
+            request.Headers.Add(AsyncProfOptions.TriggerHeader, "s3cret");
+            var response = await client.SendAsync(request);
+            Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("no"));
+            Assert.That(response.Headers.Contains(AsyncProfOptions.ProfileHeader), Is.True, "the request was profiled");
+        }
+
+        [Test]
+        public async Task A_profile_that_cannot_be_written_does_not_break_the_request()
+        {
+            var blocker = Path.Combine(RepoPaths.Scratch, "aspnetcore-blocker-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            File.WriteAllText(blocker, "a file where the profile folder should be");
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            await using var broken = builder.Build();
+            broken.UseAsyncProf(o => { o.Secret = "s3cret"; o.OutputDirectory = Path.Combine(blocker, "profiles"); });
+            broken.MapGet("/", () => "served");
+            await broken.StartAsync();
+            var address = broken.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var c = new HttpClient { BaseAddress = new Uri(address) };
+            var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add(AsyncProfOptions.TriggerHeader, "s3cret");
+            var response = await c.SendAsync(request);
+            Assert.That(response.IsSuccessStatusCode, Is.True);
+            Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("served"));
+            Assert.That(Probe.Active, Is.False, "the scope was stopped all the same");
+            await broken.StopAsync();
         }
     }
 }

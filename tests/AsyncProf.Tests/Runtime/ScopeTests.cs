@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
@@ -93,6 +96,103 @@ namespace AsyncProf.Tests.Runtime
             var w = ProfileFile.Load(whole);
             Assert.That(w.Function("S.StepB").Calls, Is.EqualTo(7));
             Assert.That(w.FindFunction("S.StepA"), Is.Null);
+        }
+
+        static ProfileFile Save(ProfilingScope scope)
+        {
+            var path = TempProfile();
+            scope.Save(path);
+            return ProfileFile.Load(path);
+        }
+
+        static void StartInnerScopeAndStopIt() => Profiler.StartScope().Stop();
+
+        [Test]
+        public void When_an_inner_scope_stops_its_outer_scope_records_again()
+        {
+            var outer = Profiler.StartScope();
+            StartInnerScopeAndStopIt(); // a sync helper: its scope stays in this flow, stopped
+            Call(StepA);
+            outer.Stop();
+            Assert.That(Save(outer).Function("S.StepA").Calls, Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Stopping_a_scope_twice_leaves_no_trace()
+        {
+            var scope = Profiler.StartScope();
+            scope.Stop();
+            scope.Stop();
+            scope.Dispose();
+            Assert.That(Probe.Active, Is.False);
+            using var next = Profiler.StartScope();
+            Call(StepB);
+            next.Stop();
+            Assert.That(Save(next).Function("S.StepB").Calls, Is.EqualTo(1), "a later scope still records");
+        }
+
+        [Test]
+        public void More_sessions_with_open_calls_than_a_thread_holds_never_lose_the_open_ones()
+        {
+            var max = ThreadRecorder.MaxSessionsPerThread;
+            var scopes = new List<ProfilingScope>();
+            var tokens = new List<int>();
+            for (var i = 0; i <= max; i++) // nested scopes, each with a call open on this thread
+            {
+                scopes.Add(Profiler.StartScope());
+                tokens.Add(Probe.Enter(Base + StepA));
+            }
+            for (var i = max; i >= 0; i--)
+            {
+                Probe.Exit(tokens[i]);
+                scopes[i].Stop();
+            }
+            for (var i = 0; i < max; i++)
+                Assert.That(Save(scopes[i]).Function("S.StepA").Calls, Is.EqualTo(1), $"scope {i} kept its open call");
+            var overflow = Save(scopes[max]);
+            Assert.That(overflow.FindFunction("S.StepA"), Is.Null);
+            Assert.That(overflow.RootElement.GetProperty("process").GetProperty("error").GetString(), Does.Contain("more than " + max));
+        }
+
+        [Test]
+        public void A_call_suspended_when_its_scope_stops_does_not_resume_into_another_session()
+        {
+            var call = new AsyncCall();
+            var scope = Profiler.StartScope();
+            Probe.AsyncMoveNext(ref call, Base + StepA);
+            Probe.Suspend(ref call);
+            Probe.MoveNextReturn();
+            scope.Stop();
+            var whole = TempProfile();
+            Profiler.Start();
+            try
+            {
+                Probe.AsyncMoveNext(ref call, Base + StepA);
+                Probe.Complete(ref call);
+            }
+            finally { Profiler.Stop(); }
+            Profiler.Save(whole);
+            Assert.That(ProfileFile.Load(whole).FindFunction("S.StepA"), Is.Null);
+            Assert.That(Save(scope).Function("S.StepA").InFlight, Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Probe_Active_is_set_whenever_a_scope_records_even_under_racing_starts_and_stops()
+        {
+            var violations = 0;
+            var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+            {
+                for (var i = 0; i < 20_000; i++)
+                {
+                    var scope = Profiler.StartScope();
+                    if (!Probe.Active) Interlocked.Increment(ref violations);
+                    scope.Stop();
+                }
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.That(violations, Is.Zero);
+            Assert.That(Probe.Active, Is.False);
         }
     }
 }

@@ -38,25 +38,41 @@ namespace AsyncProf.Tests.AspNetCore
         public async Task StartServer()
         {
             profiles = Path.Combine(RepoPaths.Scratch, "aspnetcore-profiles", Guid.NewGuid().ToString("N").Substring(0, 8));
+            (app, client) = await StartServer(o => { o.Secret = "s3cret"; o.OutputDirectory = profiles; }, web =>
+            {
+                web.MapGet("/work/{steps:int}", async (int steps) =>
+                {
+                    for (var i = 0; i < steps; i++)
+                    {
+                        Call(0);
+                        await Task.Yield();
+                    }
+                    await Task.Run(() => Call(1));
+                    return steps;
+                });
+                web.MapGet("/sees-trigger", (Microsoft.AspNetCore.Http.HttpContext c) => c.Request.Headers.ContainsKey(AsyncProfOptions.TriggerHeader) ? "yes" : "no");
+            });
+        }
+
+        /// <summary>A Kestrel server on 127.0.0.1 (a port the OS picks) with UseAsyncProf first in its pipeline.</summary>
+        static async Task<(WebApplication App, HttpClient Client)> StartServer(Action<AsyncProfOptions> configure, Action<WebApplication> map)
+        {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
-            app = builder.Build();
-            app.UseAsyncProf(o => { o.Secret = "s3cret"; o.OutputDirectory = profiles; });
-            app.MapGet("/work/{steps:int}", async (int steps) =>
-            {
-                for (var i = 0; i < steps; i++)
-                {
-                    Call(0);
-                    await Task.Yield();
-                }
-                await Task.Run(() => Call(1));
-                return steps;
-            });
-            app.MapGet("/sees-trigger", (Microsoft.AspNetCore.Http.HttpContext c) => c.Request.Headers.ContainsKey(AsyncProfOptions.TriggerHeader) ? "yes" : "no");
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+            var web = builder.Build();
+            web.UseAsyncProf(configure);
+            map(web);
+            await web.StartAsync();
+            var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return (web, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
+        }
+
+        static HttpRequestMessage Triggered(string path, string trigger)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add(AsyncProfOptions.TriggerHeader, trigger);
+            return request;
         }
 
         [OneTimeTearDown]
@@ -67,12 +83,8 @@ namespace AsyncProf.Tests.AspNetCore
             await app.DisposeAsync();
         }
 
-        Task<HttpResponseMessage> Get(int steps, string? trigger)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/work/" + steps);
-            if (trigger != null) request.Headers.Add(AsyncProfOptions.TriggerHeader, trigger);
-            return client.SendAsync(request);
-        }
+        Task<HttpResponseMessage> Get(int steps, string? trigger) =>
+            client.SendAsync(trigger != null ? Triggered("/work/" + steps, trigger) : new HttpRequestMessage(HttpMethod.Get, "/work/" + steps));
 
         string[] Profiles() => Directory.Exists(profiles) ? Directory.GetFiles(profiles) : Array.Empty<string>();
 
@@ -110,19 +122,11 @@ namespace AsyncProf.Tests.AspNetCore
         [Test]
         public async Task Without_a_secret_configured_the_header_triggers_nothing()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            await using var open = builder.Build();
             var dir = profiles + "-nosecret";
-            open.UseAsyncProf(o => o.OutputDirectory = dir);
-            open.MapGet("/", () => "ok");
-            await open.StartAsync();
-            var address = open.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var c = new HttpClient { BaseAddress = new Uri(address) };
-            var request = new HttpRequestMessage(HttpMethod.Get, "/");
-            request.Headers.Add(AsyncProfOptions.TriggerHeader, "");
-            var response = await c.SendAsync(request);
+            var (open, c) = await StartServer(o => o.OutputDirectory = dir, web => web.MapGet("/", () => "ok"));
+            await using var _ = open;
+            using var __ = c;
+            var response = await c.SendAsync(Triggered("/", ""));
             Assert.That(response.IsSuccessStatusCode, Is.True);
             Assert.That(Directory.Exists(dir), Is.False);
             await open.StopAsync();
@@ -131,9 +135,7 @@ namespace AsyncProf.Tests.AspNetCore
         [Test]
         public async Task The_secret_goes_no_further_than_the_middleware()
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, "/sees-trigger");
-            request.Headers.Add(AsyncProfOptions.TriggerHeader, "s3cret");
-            var response = await client.SendAsync(request);
+            var response = await client.SendAsync(Triggered("/sees-trigger", "s3cret"));
             Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("no"));
             Assert.That(response.Headers.Contains(AsyncProfOptions.ProfileHeader), Is.True, "the request was profiled");
         }
@@ -143,18 +145,11 @@ namespace AsyncProf.Tests.AspNetCore
         {
             var blocker = Path.Combine(RepoPaths.Scratch, "aspnetcore-blocker-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             File.WriteAllText(blocker, "a file where the profile folder should be");
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            await using var broken = builder.Build();
-            broken.UseAsyncProf(o => { o.Secret = "s3cret"; o.OutputDirectory = Path.Combine(blocker, "profiles"); });
-            broken.MapGet("/", () => "served");
-            await broken.StartAsync();
-            var address = broken.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            using var c = new HttpClient { BaseAddress = new Uri(address) };
-            var request = new HttpRequestMessage(HttpMethod.Get, "/");
-            request.Headers.Add(AsyncProfOptions.TriggerHeader, "s3cret");
-            var response = await c.SendAsync(request);
+            var (broken, c) = await StartServer(o => { o.Secret = "s3cret"; o.OutputDirectory = Path.Combine(blocker, "profiles"); },
+                web => web.MapGet("/", () => "served"));
+            await using var _ = broken;
+            using var __ = c;
+            var response = await c.SendAsync(Triggered("/", "s3cret"));
             Assert.That(response.IsSuccessStatusCode, Is.True);
             Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("served"));
             Assert.That(Probe.Active, Is.False, "the scope was stopped all the same");

@@ -52,7 +52,7 @@ namespace AsyncProf
         public static ScopeLink StartScope(long cpuWindowNs, Timeline? timeline)
         {
             System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
-            var link = new ScopeLink(new Session(cpuWindowNs, timeline), Scope.Value);
+            var link = new ScopeLink(new Session(cpuWindowNs, timeline, isScope: true), Scope.Value);
             lock (Transitions)
             {
                 Scope.Value = link;
@@ -66,15 +66,8 @@ namespace AsyncProf
         {
             var session = link.Session;
             if (session == null) return;
-            lock (Transitions)
-            {
-                if (!session.Recording) return; // stopped already (twice, or by a failure)
-                session.Recording = false;
-                session.StopTimestamp = Stopwatch.GetTimestamp();
-                link.Session = null; // contexts captured during the scope (timers, cached tasks) no longer hold its profile
-                activeScopes--;
-                UpdateActive();
-            }
+            Stop(session);
+            link.Session = null; // contexts captured during the scope (timers, cached tasks) no longer hold its profile
         }
 
         static void UpdateActive() => Probe.Active = current != null || activeScopes != 0;
@@ -115,21 +108,16 @@ namespace AsyncProf
             return session;
         }
 
+        /// <summary>Stops a whole-process session or a scope's, once (a second stop, or a racing one, does nothing).</summary>
         public static void Stop(Session session)
         {
             lock (Transitions)
             {
-                session.Recording = false; // a scope's session (stopped by a failure) as well as the whole-process one
-                if (current == session)
-                {
-                    current = null;
-                    session.StopTimestamp = Stopwatch.GetTimestamp();
-                }
-                else if (session.StopTimestamp == 0)
-                {
-                    session.StopTimestamp = Stopwatch.GetTimestamp();
-                    activeScopes--; // a scope stopped by Fail: its link empties when its owner stops it
-                }
+                if (!session.Recording) return;
+                session.Recording = false;
+                session.StopTimestamp = Stopwatch.GetTimestamp();
+                if (session.IsScope) activeScopes--;
+                else if (current == session) current = null;
                 UpdateActive();
             }
         }

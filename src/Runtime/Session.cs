@@ -26,8 +26,12 @@ namespace AsyncProf
         /// <summary>The per-call timeline, when this session records one (it then reads the CPU clock at every event).</summary>
         public readonly Timeline? Timeline;
 
-        public Session(long cpuWindowNs, Timeline? timeline = null)
+        /// <summary>Records one execution-context flow (<see cref="Profiler.StartScope()"/>), not the whole process.</summary>
+        public readonly bool IsScope;
+
+        public Session(long cpuWindowNs, Timeline? timeline = null, bool isScope = false)
         {
+            IsScope = isScope;
             Id = System.Threading.Interlocked.Increment(ref lastId);
             Root = new CallNode(-1, null, this);
             Timeline = timeline;

@@ -185,9 +185,6 @@ namespace AsyncProf
             ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
         }
 
-        /// <summary>Thread CPU time at the current event (timeline mode, where every event closes the window).</summary>
-        public long CpuAtLastEvent => windowStartCpuNs;
-
         /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
         public void ExcludeAllocationsSince(long before) => shared.AllocSkew += Allocations.CurrentThread() - before;
 

@@ -58,7 +58,7 @@ namespace AsyncProf.Tests.Html
         {
             if (!File.Exists(Executable))
                 Assert.Fail($"Chromium is not installed: {Executable} does not exist. The browser tests need Debian's chromium; " +
-                    "install it with `bash .ci/install-browser.sh` (as root: apt-get install chromium chromium-driver), " +
+                    "install it with `bash .ci/setup.sh` (as root: it installs chromium and chromium-driver), " +
                     "or point ASYNCPROF_CHROMIUM at a Chromium binary.");
         }
 

@@ -14,7 +14,7 @@ namespace AsyncProf.Tests.Html
     /// The html report in a real browser: Debian's headless Chromium opens the exported file from file:// and the
     /// tests click, type and read the page through the DevTools protocol (<see cref="HeadlessChromium"/>).
     /// Screenshots are kept under artifacts/tests/html/ and attached to the test results.
-    /// Without Chromium every test fails, pointing to .ci/install-browser.sh.
+    /// Without Chromium every test fails, pointing to .ci/setup.sh.
     /// </summary>
     [TestFixture, NonParallelizable]
     public class HtmlReportBrowserTests

@@ -128,6 +128,8 @@ namespace AsyncProf.Reports
             w.WriteNumber("selfCpuNs", f.SelfCpuNs);
             w.WriteNumber("allocBytes", f.AllocBytes);
             w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
+            w.WriteNumber("detached", f.Detached);
+            w.WriteNumber("unobserved", f.Unobserved);
         }
 
         static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)

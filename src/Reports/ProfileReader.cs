@@ -115,6 +115,8 @@ namespace AsyncProf.Reports
                         SelfCpuNs = Count(e, "selfCpuNs", at),
                         AllocBytes = Count(e, "allocBytes", at),
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
+                        Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
+                        Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
                     };
                     if (f.Name.Length == 0) throw Fail($"{at}.name: empty");
                     if (!functionIds.Add(f.Id)) throw Fail($"{at}.id: duplicate function id {f.Id}");
@@ -162,6 +164,8 @@ namespace AsyncProf.Reports
                         SelfCpuNs = Count(e, "selfCpuNs", at),
                         AllocBytes = Count(e, "allocBytes", at),
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
+                        Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
+                        Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
                     };
                     if (!functionIds.Contains(node.Function)) throw Fail($"{at}.function: no function with id {node.Function}");
                     if (node.Parent is long p && !nodeIds.Contains(p))

@@ -51,15 +51,22 @@ namespace AsyncProf.Reports.Exporters
     /// <summary>
     /// The figures the exporters share, derived once from the calling-context tree of a <see cref="Profile"/>:
     /// self and inclusive values of each node for wall time, CPU time and allocated bytes, the function-level call
-    /// graph, and the totals. Every format is built from these, so they all add up to the same totals.
+    /// graph, the totals, and the bounded tree of <see cref="Frames"/> every format draws. Every format is built from
+    /// these, so they all add up to the same totals.
     /// <para>
     /// CPU time and allocations have exact self figures in the profile (<c>selfCpuNs</c>, <c>selfAllocBytes</c>).
     /// Wall time has none: a node's self wall is its wall time minus its children's. For async code that is an
     /// approximation, because children can overlap one another (<c>Task.WhenAll</c>, work left running on the thread
     /// pool) and their wall times then add up to more than their caller's. When they do, the children's wall time is
     /// scaled down in proportion to fit in the caller's (and the caller's self wall is 0), so that a flame graph nests
-    /// and the self wall times of all nodes add up exactly to the roots' wall time. A node with calls still in flight
+    /// and the self wall times of all nodes add up exactly to the lanes' wall time. A node with calls still in flight
     /// has no wall time of its own yet (<c>wallNs</c> counts completed calls); it is given at least its children's.
+    /// </para>
+    /// <para>
+    /// Detached work (a node with <c>detached</c> &gt; 0: calls that outlived their caller's call) is its own
+    /// <em>lane</em>: it is neither in its caller's inclusive figures nor in its children total, its wall time is
+    /// never scaled into its caller's, and it counts in the totals on its own. The totals are therefore the sums over
+    /// the lanes (the roots and the detached nodes), which equal the sums of every node's self figures.
     /// </para>
     /// </summary>
     public sealed class CallTreeFigures
@@ -74,6 +81,7 @@ namespace AsyncProf.Reports.Exporters
         readonly TreeNode[] _nodes;
         readonly List<TreeNode>[] _children;
         readonly int[] _parent;
+        readonly CallFrame[] _frameOfNode;
 
         public static CallTreeFigures Of(Profile profile) => Cache.GetValue(profile ?? throw new ArgumentNullException(nameof(profile)), p => new CallTreeFigures(p));
 
@@ -105,7 +113,8 @@ namespace AsyncProf.Reports.Exporters
             }
             Roots = roots;
 
-            // Effective inclusive wall, children first (the tree lists a parent before its children).
+            // Effective inclusive wall, children first (the tree lists a parent before its children); a detached
+            // child is not part of its parent's children total.
             _inclusiveWall = new long[n];
             var childSum = new long[n];
             for (var i = n - 1; i >= 0; i--)
@@ -113,27 +122,28 @@ namespace AsyncProf.Reports.Exporters
                 var node = _nodes[i];
                 var wall = node.InFlight > 0 ? Math.Max(node.WallNs, childSum[i]) : node.WallNs;
                 _inclusiveWall[i] = wall;
-                if (_parent[i] >= 0) childSum[_parent[i]] = Sat(childSum[_parent[i]] + wall);
+                if (_parent[i] >= 0 && !IsLaneTop(i)) childSum[_parent[i]] = Sat(childSum[_parent[i]] + wall);
             }
 
-            // Self wall, parents first: each node's budget is shared between itself and its children.
+            // Self wall, parents first: each node's budget is shared between itself and its (attached) children;
+            // a lane (root or detached node) has its own wall time as budget.
             _selfWall = new long[n];
             var budget = new long[n];
-            for (var i = 0; i < n; i++) if (_parent[i] < 0) budget[i] = _inclusiveWall[i];
+            for (var i = 0; i < n; i++) if (IsLaneTop(i)) budget[i] = _inclusiveWall[i];
             for (var i = 0; i < n; i++)
             {
-                var kids = _children[i];
+                var kids = _children[i].Select(c => _index[c.Id]).Where(k => !IsLaneTop(k)).ToList();
                 var b = budget[i];
                 var sum = childSum[i];
                 if (sum <= b)
                 {
-                    foreach (var c in kids) budget[_index[c.Id]] = _inclusiveWall[_index[c.Id]];
+                    foreach (var k in kids) budget[k] = _inclusiveWall[k];
                     _selfWall[i] = b - sum;
                     continue;
                 }
                 // Overlapping children: share the budget in proportion, remainders to the first (largest) ones.
                 var given = 0L;
-                var order = kids.Select(c => _index[c.Id]).OrderByDescending(k => _inclusiveWall[k]).ThenBy(k => k).ToList();
+                var order = kids.OrderByDescending(k => _inclusiveWall[k]).ThenBy(k => k).ToList();
                 foreach (var k in order)
                 {
                     var share = (long)((Int128)_inclusiveWall[k] * b / sum);
@@ -147,29 +157,49 @@ namespace AsyncProf.Reports.Exporters
                 }
                 _selfWall[i] = 0;
             }
-
             _attributedWall = budget;
+
+            var (frames, frameRoots, frameOfNode) = CallFrameBuilder.Build(new CallFrameBuilder.Input
+            {
+                Profile = profile, Nodes = _nodes, Parent = _parent, Children = _children, Index = _index,
+                IsDetached = IsLaneTop, InclusiveWall = _inclusiveWall, AttributedWall = _attributedWall, SelfWall = _selfWall,
+            });
+            Frames = frames;
+            FrameRoots = frameRoots;
+            _frameOfNode = frameOfNode;
+
             Totals = new Dictionary<ProfileMetric, long>
             {
-                [ProfileMetric.Wall] = roots.Aggregate(0L, (s, r) => Sat(s + InclusiveWall(r))),
-                [ProfileMetric.Cpu] = roots.Aggregate(0L, (s, r) => Sat(s + r.CpuNs)),
-                [ProfileMetric.Alloc] = roots.Aggregate(0L, (s, r) => Sat(s + r.AllocBytes)),
+                [ProfileMetric.Wall] = frameRoots.Aggregate(0L, (s, r) => Sat(s + r.WallNs)),
+                [ProfileMetric.Cpu] = frameRoots.Aggregate(0L, (s, r) => Sat(s + r.CpuNs)),
+                [ProfileMetric.Alloc] = frameRoots.Aggregate(0L, (s, r) => Sat(s + r.AllocBytes)),
             };
             TotalCalls = _nodes.Aggregate(0L, (s, x) => Sat(s + x.Calls));
             Edges = BuildEdges();
         }
+
+        /// <summary>A root, or a detached node: the top of a lane, whose figures are in no caller's.</summary>
+        bool IsLaneTop(int i) => _parent[i] < 0 || _nodes[i].Detached > 0;
 
         static long Sat(long v) => v < 0 ? long.MaxValue : v;
 
         public Profile Profile { get; }
         /// <summary>Nodes without a (listed) parent, in file order.</summary>
         public IReadOnlyList<TreeNode> Roots { get; }
-        /// <summary>Totals over the whole profile: the roots' inclusive figures, which equal the sum of all self figures.</summary>
+        /// <summary>
+        /// Totals over the whole profile: the inclusive figures of the lanes (roots and detached nodes), which equal
+        /// the sum of all self figures.
+        /// </summary>
         public IReadOnlyDictionary<ProfileMetric, long> Totals { get; }
         /// <summary>Completed calls of every node.</summary>
         public long TotalCalls { get; }
         /// <summary>Function-level caller → callee totals (<see cref="CallEdge"/>), computed from the tree.</summary>
         public IReadOnlyList<CallEdge> Edges { get; }
+
+        /// <summary>The frames every format draws (see <see cref="CallFrame"/>), a parent before its children.</summary>
+        public IReadOnlyList<CallFrame> Frames { get; }
+        /// <summary>Root frames: the profile's roots, then a lane per function that started detached work, in order of appearance.</summary>
+        public IReadOnlyList<CallFrame> FrameRoots { get; }
 
         public long Total(ProfileMetric metric) => Totals[metric];
 
@@ -179,6 +209,12 @@ namespace AsyncProf.Reports.Exporters
         public TreeNode? Parent(TreeNode node) => _parent[Index(node)] is var p && p >= 0 ? _nodes[p] : null;
         /// <summary>0 for a root.</summary>
         public int Depth(TreeNode node) => _depth[Index(node)];
+
+        /// <summary>True for a node with detached calls that has a parent: its figures are not in its parent's.</summary>
+        public bool IsDetached(TreeNode node) => _parent[Index(node)] >= 0 && node.Detached > 0;
+
+        /// <summary>The frame a node is drawn in.</summary>
+        public CallFrame FrameOf(TreeNode node) => _frameOfNode[Index(node)];
 
         /// <summary>Wall time of the node's completed calls; for a node with calls in flight, at least its children's.</summary>
         public long InclusiveWall(TreeNode node) => _inclusiveWall[Index(node)];
@@ -208,55 +244,64 @@ namespace AsyncProf.Reports.Exporters
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
         };
 
-        /// <summary>The functions from the root down to <paramref name="node"/>.</summary>
-        public IReadOnlyList<FunctionStats> Stack(TreeNode node)
+        /// <summary>The frames depth first, each parent before its children, children in order of appearance.</summary>
+        public IEnumerable<CallFrame> FramesDepthFirst()
         {
-            var list = new List<FunctionStats>(_depth[Index(node)] + 1);
-            for (var i = Index(node); i >= 0; i = _parent[i]) list.Add(Profile.Function(_nodes[i].Function));
-            list.Reverse();
-            return list;
-        }
-
-        /// <summary>The nodes depth first, each parent before its children, children in file order.</summary>
-        public IEnumerable<TreeNode> DepthFirst()
-        {
-            var stack = new Stack<TreeNode>();
-            for (var r = Roots.Count - 1; r >= 0; r--) stack.Push(Roots[r]);
+            var stack = new Stack<CallFrame>();
+            for (var r = FrameRoots.Count - 1; r >= 0; r--) stack.Push(FrameRoots[r]);
             while (stack.Count > 0)
             {
-                var node = stack.Pop();
-                yield return node;
-                var kids = _children[Index(node)];
+                var frame = stack.Pop();
+                yield return frame;
+                var kids = frame.Children;
                 for (var k = kids.Count - 1; k >= 0; k--) stack.Push(kids[k]);
             }
         }
 
+        /// <summary>The frames from the root of its lane down to <paramref name="frame"/> (a bounded number).</summary>
+        public static IReadOnlyList<CallFrame> Stack(CallFrame frame)
+        {
+            var list = new List<CallFrame>(frame.Depth + 1);
+            for (var f = frame; f != null; f = f.Parent) list.Add(f);
+            list.Reverse();
+            return list;
+        }
+
+        /// <summary>Whether the profile has detached work, collapsed recursion or frames below the depth limit.</summary>
+        public bool Has(FrameKind kind) => Frames.Any(f => f.Kind == kind);
+
         /// <summary>
-        /// Per (caller function, callee function): calls sum over every node of the callee under the caller;
-        /// inclusive figures sum over the nodes whose function is not already on the path above them, so recursion
-        /// never counts twice (the rule of the profile's own <c>edges</c>).
+        /// Per (caller function, callee function, detached or not): calls sum over every node of the callee under the
+        /// caller; inclusive figures sum over the nodes whose function is not already on the path above them within
+        /// their lane, so recursion never counts twice (the rule of the profile's own <c>edges</c>). A detached node
+        /// starts a new lane: its edge always carries its figures, which are in no caller's.
         /// </summary>
         List<CallEdge> BuildEdges()
         {
-            var byKey = new Dictionary<(long?, long), CallEdge>();
-            var order = new List<(long?, long)>();
-            var onPath = new Dictionary<long, int>();
+            var byKey = new Dictionary<(long?, long, bool), CallEdge>();
+            var order = new List<(long?, long, bool)>();
+            var paths = new Stack<Dictionary<long, int>>();
+            paths.Push(new Dictionary<long, int>());
             var stack = new Stack<(int Index, bool Leaving)>();
             for (var r = Roots.Count - 1; r >= 0; r--) stack.Push((Index(Roots[r]), false));
             while (stack.Count > 0)
             {
                 var (i, leaving) = stack.Pop();
                 var node = _nodes[i];
+                var detached = _parent[i] >= 0 && node.Detached > 0;
                 if (leaving)
                 {
-                    if (--onPath[node.Function] == 0) onPath.Remove(node.Function);
+                    if (detached) paths.Pop();
+                    else if (--paths.Peek()[node.Function] == 0) paths.Peek().Remove(node.Function);
                     continue;
                 }
+                if (detached) paths.Push(new Dictionary<long, int>());
+                var onPath = paths.Peek();
                 long? caller = _parent[i] >= 0 ? _nodes[_parent[i]].Function : null;
-                var key = (caller, node.Function);
+                var key = (caller, node.Function, detached);
                 if (!byKey.TryGetValue(key, out var e))
                 {
-                    byKey[key] = e = new CallEdge { Caller = caller, Callee = node.Function };
+                    byKey[key] = e = new CallEdge { Caller = caller, Callee = node.Function, Detached = detached };
                     order.Add(key);
                 }
                 e.Calls += node.Calls;
@@ -267,7 +312,8 @@ namespace AsyncProf.Reports.Exporters
                     e.CpuNs = Sat(e.CpuNs + node.CpuNs);
                     e.AllocBytes = Sat(e.AllocBytes + node.AllocBytes);
                 }
-                onPath[node.Function] = onPath.TryGetValue(node.Function, out var c) ? c + 1 : 1;
+                if (!detached) onPath[node.Function] = onPath.TryGetValue(node.Function, out var c) ? c + 1 : 1;
+                else onPath[node.Function] = 1;
                 stack.Push((i, true));
                 var kids = _children[i];
                 for (var k = kids.Count - 1; k >= 0; k--) stack.Push((Index(kids[k]), false));
@@ -281,6 +327,8 @@ namespace AsyncProf.Reports.Exporters
     {
         public long? Caller { get; init; }
         public long Callee { get; init; }
+        /// <summary>The callee's calls here were detached: their figures are not in the caller's.</summary>
+        public bool Detached { get; init; }
         public long Calls { get; internal set; }
         /// <summary>The callee's wall time (<see cref="CallTreeFigures.InclusiveWall"/>), as the profile's edges count it.</summary>
         public long WallNs { get; internal set; }

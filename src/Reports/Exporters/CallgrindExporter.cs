@@ -16,7 +16,10 @@ namespace AsyncProf.Reports.Exporters
     /// time is scaled down to fit in it, so that every function's inclusive cost (self plus calls) stays consistent
     /// and the totals are the roots' wall time; elsewhere they are the profile's figures exactly. Calls from unprofiled code (roots) appear as
     /// calls from a <c>(root)</c> function, so every completed call is counted and <c>(root)</c>'s inclusive cost is
-    /// the whole profile. Names are compressed (<c>fn=(id) name</c>).
+    /// the whole profile. Detached work (calls that outlived their caller's call) is called from a pseudo-function
+    /// <c>[detached from F]</c>, itself called from <c>(root)</c>, so that F's inclusive cost excludes it and the
+    /// totals still add up. The output is per function and per edge, so its size never depends on the recursion
+    /// depth. Names are compressed (<c>fn=(id) name</c>).
     /// </summary>
     public sealed class CallgrindExporter : IProfileExporter
     {
@@ -70,22 +73,40 @@ namespace AsyncProf.Reports.Exporters
                 fileIds[name] = id = fileIds.Count + 1;
                 return $"({id}) {name}";
             }
-            var fnIds = new Dictionary<long, int>();
-            string Fn(long? function)
+            // function ids; a lane of detached work is a pseudo-function "[detached from F]" called from (root)
+            var fnIds = new Dictionary<(long? Function, bool Lane), int>();
+            string Fn(long? function, bool lane = false)
             {
-                var key = function ?? long.MinValue;
-                if (fnIds.TryGetValue(key, out var id)) return $"({id})";
-                fnIds[key] = id = fnIds.Count + 1;
-                return $"({id}) {(function is long f ? FunctionName(profile.Function(f).Name) : RootName)}";
+                if (fnIds.TryGetValue((function, lane), out var id)) return $"({id})";
+                fnIds[(function, lane)] = id = fnIds.Count + 1;
+                var name = lane ? LaneName(profile.Function(function!.Value).Name)
+                    : function is long f ? FunctionName(profile.Function(f).Name) : RootName;
+                return $"({id}) {name}";
             }
             int LineOf(long? function) => function is long f ? Math.Max(0, profile.Function(f).Line) : 0;
 
-            var edgesByCaller = figures.Edges.GroupBy(e => e.Caller).ToDictionary(g => g.Key ?? long.MinValue, g => g.ToList());
-            if (edgesByCaller.TryGetValue(long.MinValue, out var rootEdges))
+            var edgesByCaller = figures.Edges.Where(e => !e.Detached).GroupBy(e => e.Caller).ToDictionary(g => g.Key ?? long.MinValue, g => g.ToList());
+            var lanes = figures.Edges.Where(e => e.Detached).GroupBy(e => e.Caller!.Value).ToList();
+            if (edgesByCaller.TryGetValue(long.MinValue, out var rootEdges) || lanes.Count > 0)
             {
                 w.WriteLine("fl=" + Fl(null));
                 w.WriteLine("fn=" + Fn(null));
-                WriteCalls(null, rootEdges);
+                if (rootEdges != null) WriteCalls(null, rootEdges);
+                foreach (var lane in lanes)
+                {
+                    w.WriteLine("cfl=" + Fl(null));
+                    w.WriteLine("cfn=" + Fn(lane.Key, lane: true));
+                    w.WriteLine($"calls={lane.Sum(e => e.Calls).ToString(inv)} 0");
+                    w.WriteLine("0 " + Costs(new[] { lane.Sum(e => e.AttributedWallNs), lane.Sum(e => e.CpuNs), lane.Sum(e => e.AllocBytes) }));
+                }
+                w.WriteLine();
+            }
+            foreach (var lane in lanes)
+            {
+                w.WriteLine("fl=" + Fl(null));
+                w.WriteLine("fn=" + Fn(lane.Key, lane: true));
+                w.WriteLine("0 " + Costs(new long[3]));
+                WriteCalls(null, lane.ToList());
                 w.WriteLine();
             }
             foreach (var f in profile.Functions)
@@ -115,6 +136,9 @@ namespace AsyncProf.Reports.Exporters
         static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));
 
         static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+
+        /// <summary>The pseudo-function that calls the detached work a function started.</summary>
+        public static string LaneName(string callerName) => $"[detached from {FunctionName(callerName)}]";
 
         static string FunctionName(string name)
         {

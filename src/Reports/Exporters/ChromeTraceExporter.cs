@@ -19,8 +19,13 @@ namespace AsyncProf.Reports.Exporters
     /// at the end of the trace with <c>inFlight: true</c>;</item>
     /// <item>a flow (<c>s</c>/<c>f</c>, cat <c>resume</c>) links a segment that suspended to the call's next segment
     /// when that resumption ran on another thread;</item>
-    /// <item><c>M</c> metadata names the process and its threads.</item>
+    /// <item><c>M</c> metadata names the process and its threads;</item>
+    /// <item>slices and spans of detached work (calls that outlived their caller's call, and what they called) have
+    /// <c>detached</c> in their category list (<c>async,detached</c>) and <c>detachedFrom</c>, the function that
+    /// started it, in their args.</item>
     /// </list>
+    /// The trace has one event per segment of the timeline, whose length the runtime bounds
+    /// (<c>ASYNCPROF_TIMELINE_CAPACITY</c>), so deep recursion makes it longer, never quadratic.
     /// A profile without a timeline cannot be exported: <see cref="ProfileExportException"/>.
     /// </summary>
     public sealed class ChromeTraceExporter : IProfileExporter
@@ -40,17 +45,22 @@ namespace AsyncProf.Reports.Exporters
             var pid = profile.Process.Pid > 0 ? profile.Process.Pid : 1;
             var segments = timeline.Segments;
             var events = new List<Event>();
+            // detached work: category "detached" next to the kind, and the function that started it in the args
+            var figures = CallTreeFigures.Of(profile);
+            string? DetachedFrom(long node) => figures.FrameOf(profile.Node(node)).Lane?.DetachedFrom!.Name;
+            string Category(string category, string? detachedFrom) => detachedFrom == null ? category : category + ",detached";
 
             // X slices, sorted later by (ts, longer first) so a parent comes before a child starting at the same time
             for (var i = 0; i < segments.Count; i++)
             {
                 var s = segments[i];
                 var f = profile.Function(s.Function);
+                var detachedFrom = DetachedFrom(s.Node);
                 events.Add(new Event(s.StartNs, -s.DurationNs, i, 0, w =>
                 {
                     w.WriteString("ph", "X");
                     w.WriteString("name", f.Name);
-                    w.WriteString("cat", string.IsNullOrEmpty(f.Kind) ? "call" : f.Kind);
+                    w.WriteString("cat", Category(string.IsNullOrEmpty(f.Kind) ? "call" : f.Kind, detachedFrom));
                     w.WriteNumber("pid", pid);
                     w.WriteNumber("tid", s.Thread);
                     Micros(w, "ts", s.StartNs);
@@ -61,6 +71,7 @@ namespace AsyncProf.Reports.Exporters
                     if (s.ParentCall is long pc) w.WriteNumber("parentCall", pc); else w.WriteNull("parentCall");
                     w.WriteNumber("node", s.Node);
                     w.WriteString("end", s.End);
+                    if (detachedFrom != null) w.WriteString("detachedFrom", detachedFrom);
                     w.WriteEndObject();
                 }));
             }
@@ -76,6 +87,7 @@ namespace AsyncProf.Reports.Exporters
                 var isAsync = f.Kind != "sync" || list.Count > 1 || list.Any(i => segments[i].End == SegmentEnds.Suspend);
                 if (isAsync)
                 {
+                    var detachedFrom = DetachedFrom(first.Node);
                     var done = last.End is SegmentEnds.Complete or SegmentEnds.Fault or SegmentEnds.Exit;
                     var endNs = done ? last.EndNs : Math.Max(traceEnd, last.EndNs);
                     // the span opens just before the first slice and closes after the last, at the same times
@@ -83,7 +95,7 @@ namespace AsyncProf.Reports.Exporters
                     {
                         w.WriteString("ph", "b");
                         w.WriteString("name", f.Name);
-                        w.WriteString("cat", "async");
+                        w.WriteString("cat", Category("async", detachedFrom));
                         w.WriteNumber("id", first.Call);
                         w.WriteNumber("pid", pid);
                         w.WriteNumber("tid", first.Thread);
@@ -93,13 +105,14 @@ namespace AsyncProf.Reports.Exporters
                         if (first.ParentCall is long pc) w.WriteNumber("parentCall", pc); else w.WriteNull("parentCall");
                         w.WriteNumber("node", first.Node);
                         w.WriteNumber("segments", list.Count);
+                        if (detachedFrom != null) w.WriteString("detachedFrom", detachedFrom);
                         w.WriteEndObject();
                     }));
                     events.Add(new Event(endNs, long.MaxValue, 0, 0, w =>
                     {
                         w.WriteString("ph", "e");
                         w.WriteString("name", f.Name);
-                        w.WriteString("cat", "async");
+                        w.WriteString("cat", Category("async", detachedFrom));
                         w.WriteNumber("id", first.Call);
                         w.WriteNumber("pid", pid);
                         w.WriteNumber("tid", last.Thread);

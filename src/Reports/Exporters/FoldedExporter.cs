@@ -10,7 +10,10 @@ namespace AsyncProf.Reports.Exporters
     /// Folded stacks for flamegraph.pl, inferno and speedscope: one line per logical stack, root first, frames joined
     /// by <c>;</c>, then a space and an integer weight: the stack's self value of one metric (nanoseconds or bytes).
     /// Lines with a zero weight are left out. One metric per file: <c>.folded</c> is CPU time,
-    /// <c>.wall.folded</c>, <c>.cpu.folded</c> and <c>.alloc.folded</c> name theirs.
+    /// <c>.wall.folded</c>, <c>.cpu.folded</c> and <c>.alloc.folded</c> name theirs. Stacks are those of
+    /// <see cref="CallTreeFigures.Frames"/>: detached work in stacks of its own under <c>[detached from F]</c>, deep
+    /// recursion and very deep stacks collapsed into <c>[... N ... frames collapsed]</c> frames, so the weights still
+    /// add up to the totals and the file stays bounded.
     /// </summary>
     public sealed class FoldedExporter : IProfileExporter
     {
@@ -39,19 +42,23 @@ namespace AsyncProf.Reports.Exporters
             w.Flush();
         }
 
-        /// <summary>The folded lines (stack text, weight), identical stacks merged, in depth-first order of the tree.</summary>
+        /// <summary>
+        /// The folded lines (stack text, weight), identical stacks merged, in depth-first order of the frames
+        /// (<see cref="CallTreeFigures.Frames"/>): detached work is a stack of its own starting with
+        /// <c>[detached from F]</c>, deep recursion and stacks deeper than the limit are collapsed into marker frames.
+        /// </summary>
         public static IEnumerable<(string Stack, long Weight)> Lines(Profile profile, ProfileMetric metric)
         {
             var figures = CallTreeFigures.Of(profile);
             var weights = new Dictionary<string, long>(StringComparer.Ordinal);
             var order = new List<string>();
-            var paths = new Dictionary<long, string>();
-            foreach (var node in figures.DepthFirst())
+            var paths = new Dictionary<CallFrame, string>();
+            foreach (var frame in figures.FramesDepthFirst())
             {
-                var name = FrameName(profile.Function(node.Function).Name);
-                var path = node.Parent is long p && paths.TryGetValue(p, out var above) ? above + ";" + name : name;
-                paths[node.Id] = path;
-                var weight = figures.Self(node, metric);
+                var name = FrameName(frame.Name);
+                var path = frame.Parent is { } p && paths.TryGetValue(p, out var above) ? above + ";" + name : name;
+                if (frame.Children.Count > 0) paths[frame] = path;
+                var weight = frame.Self(metric);
                 if (weight <= 0) continue;
                 if (weights.TryGetValue(path, out var had)) weights[path] = had + weight;
                 else { weights[path] = weight; order.Add(path); }

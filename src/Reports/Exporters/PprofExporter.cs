@@ -14,7 +14,10 @@ namespace AsyncProf.Reports.Exporters
     /// <c>wall/nanoseconds</c>, <c>cpu/nanoseconds</c>, <c>alloc/bytes</c> (the stack's self values, so each type
     /// adds up to the profile's total); the default is wall. One location and one function per profiled function;
     /// stacks are leaf first. Every sample has a <c>request</c> label: the root function of its logical stack (the
-    /// entry point the work came in through). When the profile has a timeline, a node that ran on several threads is
+    /// entry point the work came in through). Stacks are those of <see cref="CallTreeFigures.Frames"/>: detached
+    /// work is a stack of its own under a <c>[detached from F]</c> function and its samples carry a <c>detached</c>
+    /// label naming F; deep recursion and very deep stacks are collapsed into marker functions
+    /// (<c>[... N recursive frames collapsed]</c>). When the profile has a timeline, a node that ran on several threads is
     /// split into one sample per thread, labelled <c>thread</c> (name) and <c>thread_id</c>, its figures shared in
     /// proportion to the timeline: CPU by the thread CPU time of the node's own code, calls by where each call
     /// started, wall and allocations by running time.
@@ -72,23 +75,40 @@ namespace AsyncProf.Reports.Exporters
             foreach (var (type, unit) in SampleTypes)
                 pb.Message(ProfileSampleType, m => { m.Varint(ValueTypeType, S(type)); m.Varint(ValueTypeUnit, S(unit)); });
 
-            // function / location ids: 1-based position in the profile's function list
+            // function / location ids: 1-based position in the profile's function list, then the markers
+            // (detached lanes, collapsed frames) as functions of their own
             var pprofId = new Dictionary<long, long>();
             for (var i = 0; i < profile.Functions.Count; i++) pprofId[profile.Functions[i].Id] = i + 1;
+            var markers = new List<string>();
+            var markerId = new Dictionary<string, long>(StringComparer.Ordinal);
+            long IdOf(CallFrame f)
+            {
+                if (f.Function != null) return pprofId[f.Function.Id];
+                if (!markerId.TryGetValue(f.Name, out var id)) { markerId[f.Name] = id = profile.Functions.Count + markers.Count + 1; markers.Add(f.Name); }
+                return id;
+            }
 
             var split = ThreadSplit.From(profile);
             var kRequest = S("request");
             var kThread = S("thread");
             var kThreadId = S("thread_id");
-            foreach (var node in figures.DepthFirst())
+            var kDetached = S("detached");
+            var rootFunction = RootFunctions(profile);
+            var locationsOf = new Dictionary<CallFrame, long[]>();
+            foreach (var frame in figures.FramesDepthFirst())
             {
-                var values = new[] { node.Calls, figures.SelfWall(node), node.SelfCpuNs, node.SelfAllocBytes };
+                // leaf first: this frame, then its parent's stack
+                var above = frame.Parent is { } parent && locationsOf.TryGetValue(parent, out var pl) ? pl : Array.Empty<long>();
+                var locations = new long[above.Length + 1];
+                locations[0] = IdOf(frame);
+                above.CopyTo(locations, 1);
+                if (frame.Children.Count > 0) locationsOf[frame] = locations;
+                var values = new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
                 if (values.All(v => v == 0)) continue;
-                var stack = figures.Stack(node);
-                var locations = new long[stack.Count];
-                for (var i = 0; i < stack.Count; i++) locations[i] = pprofId[stack[stack.Count - 1 - i].Id];
-                var request = S(stack[0].Name);
-                foreach (var (thread, threadValues) in split.Split(node, values))
+                // the entry point the work came in through, also for detached work (its lane's first node's root)
+                var request = S(profile.Function(rootFunction[frame.Nodes[0].Id]).Name);
+                long? detachedFrom = frame.Lane is { } lane ? S(lane.DetachedFrom!.Name) : null;
+                foreach (var (thread, threadValues) in split.Split(frame.Nodes, values))
                 {
                     if (threadValues.All(v => v == 0)) continue;
                     pb.Message(ProfileSample, m =>
@@ -96,6 +116,8 @@ namespace AsyncProf.Reports.Exporters
                         m.Packed(SampleLocationId, locations);
                         m.Packed(SampleValue, threadValues);
                         m.Message(SampleLabel, l => { l.Varint(LabelKey, kRequest); l.Varint(LabelStr, request); });
+                        if (detachedFrom is long from)
+                            m.Message(SampleLabel, l => { l.Varint(LabelKey, kDetached); l.Varint(LabelStr, from); });
                         if (thread != null)
                         {
                             m.Message(SampleLabel, l => { l.Varint(LabelKey, kThread); l.Varint(LabelStr, S(thread.Name ?? $"thread {thread.Id}")); });
@@ -135,6 +157,23 @@ namespace AsyncProf.Reports.Exporters
                     m.Varint(FunctionStartLine, f.Line);
                 });
             }
+            for (var k = 0; k < markers.Count; k++)
+            {
+                var id = profile.Functions.Count + k + 1;
+                var name = S(markers[k]);
+                pb.Message(ProfileLocation, m =>
+                {
+                    m.Varint(LocationId, id);
+                    m.Varint(LocationMappingId, 1);
+                    m.Message(LocationLine, l => l.Varint(LineFunctionId, id));
+                });
+                pb.Message(ProfileFunction, m =>
+                {
+                    m.Varint(FunctionId, id);
+                    m.Varint(FunctionName, name);
+                    m.Varint(FunctionSystemName, name);
+                });
+            }
 
             if (profile.Process.StartedUtc is DateTimeOffset started)
                 pb.Varint(ProfileTimeNanos, (started.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
@@ -146,6 +185,15 @@ namespace AsyncProf.Reports.Exporters
             // the string table goes last: everything above has interned its strings by now
             foreach (var s in strings) pb.String(ProfileStringTable, s);
             return pb.ToArray();
+        }
+
+        /// <summary>Each node's root function (a parent is listed before its children, so one pass does).</summary>
+        static Dictionary<long, long> RootFunctions(Profile profile)
+        {
+            var root = new Dictionary<long, long>();
+            foreach (var n in profile.Tree)
+                root[n.Id] = n.Parent is long p && root.TryGetValue(p, out var r) ? r : n.Function;
+            return root;
         }
 
         /// <summary>How the timeline spreads each node's figures over the threads its own code ran on.</summary>
@@ -214,10 +262,20 @@ namespace AsyncProf.Reports.Exporters
                 return t;
             }
 
-            /// <summary>values = calls, wall, cpu, alloc; one entry per thread (thread null: no timeline for this node).</summary>
-            public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(TreeNode node, long[] values)
+            /// <summary>values = calls, wall, cpu, alloc of a frame's nodes; one entry per thread (thread null: no timeline for them).</summary>
+            public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(IReadOnlyList<TreeNode> nodes, long[] values)
             {
-                if (!_byNode.TryGetValue(node.Id, out var threads) || threads.Count == 0)
+                var threads = new Dictionary<long, PerThread>();
+                foreach (var node in nodes)
+                {
+                    if (!_byNode.TryGetValue(node.Id, out var perThread)) continue;
+                    foreach (var (id, t) in perThread)
+                    {
+                        if (!threads.TryGetValue(id, out var sum)) threads[id] = sum = new PerThread();
+                        sum.RunNs += t.RunNs; sum.CpuNs += t.CpuNs; sum.Calls += t.Calls; sum.Segments += t.Segments;
+                    }
+                }
+                if (threads.Count == 0)
                 {
                     yield return (null, values);
                     yield break;

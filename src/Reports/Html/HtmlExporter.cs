@@ -23,6 +23,8 @@ namespace AsyncProf.Reports.Html
     /// Content-Security-Policy forbids every fetch, so the file works from <c>file://</c> with no network. Profile
     /// text never becomes markup: the JSON has every <c>&lt;</c> escaped (so a function name holding
     /// <c>&lt;/script&gt;</c> cannot end the element), and the script puts names on the page as text only.
+    /// The flame graph draws the bounded frame tree of <see cref="Exporters.CallTreeFigures"/> (detached work in lanes
+    /// of its own, deep recursion collapsed), embedded by <see cref="FrameJson"/> as the <c>view</c> property of the page's data.
     /// The element ids and data attributes the page exposes are listed at the top of report.js.
     /// </remarks>
     public sealed class HtmlExporter : IProfileExporter
@@ -57,7 +59,7 @@ namespace AsyncProf.Reports.Html
                 ["HEADING"] = WebUtility.HtmlEncode(heading),
                 ["CSS"] = css,
                 ["JS"] = js,
-                ["DATA"] = ProfileJson(profile),
+                ["DATA"] = WithView(ProfileJson(profile), FrameJson.Write(profile)),
             };
             // One pass, so nothing substituted is ever scanned for placeholders again.
             return Placeholder.Replace(html, m => values.TryGetValue(m.Groups[1].Value, out var v)
@@ -79,6 +81,13 @@ namespace AsyncProf.Reports.Html
                 ProfileJsonWriter.Write(w, profile, includeTimeline: false, profile.SourcePath == null ? null : Path.GetFileName(profile.SourcePath));
             }
             return Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("<", "\\u003C", StringComparison.Ordinal);
+        }
+
+        /// <summary>The profile JSON object with the frame tree the page draws added as its <c>view</c> property.</summary>
+        static string WithView(string profileJson, string viewJson)
+        {
+            if (!profileJson.EndsWith('}')) throw new InvalidOperationException("the profile JSON is not an object");
+            return profileJson.Substring(0, profileJson.Length - 1) + ",\"view\":" + viewJson + "}";
         }
 
         static (string, string, string) LoadAssets()

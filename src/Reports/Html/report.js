@@ -2,7 +2,10 @@
  * AsyncProf HTML report.
  *
  * Renders the profile embedded as JSON in the script element #profile-data (schema asyncprof/1, docs/profile-schema.md):
- *   - a flame graph of the calling-context tree (#flame): frame width = inclusive figure of the chosen metric;
+ *   - a flame graph (#flame) of the frame tree in the data's `view` property (src/Reports/Exporters/CallFrame.cs: the
+ *     calling-context tree with detached work in lanes of its own, "[detached from F]", drawn striped, and deep
+ *     recursion collapsed into marker frames, explained in #frame-notes): frame width = inclusive figure of the
+ *     chosen metric;
  *     click a frame to zoom into it (and select its function), click an ancestor, a breadcrumb or "Reset zoom"
  *     to zoom out; the search box highlights matching frames and tells their share;
  *   - a metric switch (#metric-switch): wall time, CPU time, allocated bytes;
@@ -14,7 +17,9 @@
  * textContent / setAttribute, never through innerHTML.
  *
  * Stable hooks for tests and scripts: frames are `.frame[data-node][data-function]` (the virtual root has
- * data-node="all" and no data-function); table rows, caller and callee rows are `tr[data-function]`; cells carry
+ * data-node="all" and no data-function; a frame's data-node is its first tree node's id, or lane-N, recursion-N,
+ * depth-N for markers, which have data-kind="lane"/"recursion"/"depth"; frames in a detached lane have
+ * data-detached-from); table rows, caller and callee rows are `tr[data-function]`; cells carry
  * data-col; share cells carry data-share (a fraction); body[data-ready="true"] once the first render is done,
  * and body[data-metric], body[data-zoom], body[data-selected] mirror the state.
  */
@@ -48,9 +53,10 @@
   const root = newNode({ id: ROOT_KEY, parent: null, function: null, calls: 0, inFlight: 0, faults: 0, suspends: 0,
     wallNs: 0, cpuNs: 0, selfCpuNs: 0, allocBytes: 0, selfAllocBytes: 0 }, null);
 
-  /** Tree nodes by id. The file lists a parent before its children. */
+  /** Frames by key (data.view lists a parent before its children). */
+  const frameData = data.view;
   const nodes = new Map();
-  for (const t of data.tree) nodes.set(t.id, newNode(t, functions.get(t.function) || null));
+  for (const t of frameData.frames) nodes.set(t.key, newNode(Object.assign({}, t, { id: t.key }), t.function == null ? null : functions.get(t.function) || null));
   for (const n of nodes.values()) {
     const parent = n.parent == null ? root : (nodes.get(n.parent) || root);
     n.parentNode = parent;
@@ -90,11 +96,11 @@
   }
 
   function nodeByKey(key) {
-    return key === ROOT_KEY ? root : nodes.get(Number(key)) || null;
+    return key === ROOT_KEY ? root : nodes.get(String(key)) || null;
   }
 
   function nodeName(n) {
-    return n.fn ? n.fn.name : n === root ? 'all' : '(unknown function)';
+    return n.fn ? n.fn.name : n === root ? 'all' : n.name || '(unknown function)';
   }
 
   // ---------------------------------------------------------------- state
@@ -178,8 +184,10 @@
     return h >>> 0;
   }
 
-  const KIND_HUE = { async: 212, sync: 30, iterator: 115, 'async-iterator': 170 };
-  const KIND_LABEL = { async: 'async method', sync: 'sync method', iterator: 'iterator', 'async-iterator': 'async iterator' };
+  const KIND_HUE = { async: 212, task: 250, sync: 30, iterator: 115, 'async-iterator': 170 };
+  const KIND_LABEL = { async: 'async method', task: 'task-returning method', sync: 'sync method', iterator: 'iterator', 'async-iterator': 'async iterator' };
+  const DETACHED_COLOR = 'hsl(290, 30%, 80%)';
+  const MARKER_COLOR = 'hsl(0, 0%, 86%)';
 
   function frameColor(fn) {
     if (!fn) return 'hsl(220, 10%, 82%)';
@@ -213,7 +221,14 @@
       legend.appendChild(el('span', null,
         el('span', { class: 'swatch', style: 'background:hsl(' + KIND_HUE[kind] + ', 60%, 72%)' }), KIND_LABEL[kind]));
     }
+    if (frameData.frames.some((f) => f.kind === 'lane')) {
+      legend.appendChild(el('span', { id: 'legend-detached' },
+        el('span', { class: 'swatch detached', style: 'background-color:' + DETACHED_COLOR }), 'detached work (own lane, not in its caller)'));
+    }
     legend.appendChild(el('span', { id: 'legend-note' }));
+    const notes = $('#frame-notes');
+    for (const note of frameData.notes) notes.appendChild(el('li', null, note));
+    notes.hidden = frameData.notes.length === 0;
   }
 
   function renderLegendNote() {
@@ -273,14 +288,19 @@
   }
 
   function frameElement(n, depth, x, w, extraClass) {
+    const marker = n !== root && n.kind !== 'call';
+    const detached = n.detachedFrom != null;
+    const color = detached ? DETACHED_COLOR : marker ? MARKER_COLOR : frameColor(n.fn);
     const attrs = {
-      class: 'frame' + (n === root ? ' all' : '') + (extraClass ? ' ' + extraClass : ''),
+      class: 'frame' + (n === root ? ' all' : '') + (detached ? ' detached' : '') + (marker ? ' marker' : '') + (extraClass ? ' ' + extraClass : ''),
       'data-node': n.id,
       'data-function': n.fn ? n.fn.name : null,
-      'data-kind': n.fn ? n.fn.kind : null,
-      style: 'left:' + (x * 100) + '%;width:' + (w * 100) + '%;top:' + depth * ROW_PX + 'px;background-color:' + frameColor(n.fn),
+      'data-kind': n.fn ? n.fn.kind : marker ? n.kind : null,
+      'data-detached-from': detached ? n.detachedFrom : null,
+      style: 'left:' + (x * 100) + '%;width:' + (w * 100) + '%;top:' + depth * ROW_PX + 'px;background-color:' + color,
     };
-    const label = n === root ? 'all (' + METRICS[state.metric].fmt(root[METRICS[state.metric].field]) + ')' : nodeName(n);
+    const label = n === root ? 'all (' + METRICS[state.metric].fmt(root[METRICS[state.metric].field]) + ')'
+      : nodeName(n) + (n.detachedCall ? ' [detached]' : '');
     return el('div', attrs, label);
   }
 
@@ -335,6 +355,9 @@
     rows.push(['suspends', fmtCount(n.suspends)]);
     if (n.inFlight) rows.push(['in flight', fmtCount(n.inFlight)]);
     if (n.faults) rows.push(['faults', fmtCount(n.faults)]);
+    if (n.detached) rows.push(['detached', fmtCount(n.detached)]);
+    if (n.unobserved) rows.push(['unobserved', fmtCount(n.unobserved)]);
+    if (n.collapsed) rows.push(['collapsed', fmtCount(n.collapsed) + ' frames']);
     if (n === root) rows.push(['roots', fmtCount(root.children.length)]);
     const table = el('table');
     for (const [a, b] of rows) table.appendChild(el('tr', null, el('td', null, a), el('td', null, b)));
@@ -342,6 +365,9 @@
     if (n.childFigures[m.key] > figure && n.children.length > 1) {
       tip.appendChild(el('div', { class: 'note' },
         'Its callees together: ' + m.fmt(n.childFigures[m.key]) + (m.key === 'wall' ? ' (they ran concurrently)' : '')));
+    }
+    if (n.detachedFrom != null) {
+      tip.appendChild(el('div', { class: 'note' }, 'Detached work started by ' + n.detachedFrom + ': it completed after that call ended, so it is not in its figures.'));
     } else if (m.key === 'wall' && n.inFlight && !n.calls) {
       tip.appendChild(el('div', { class: 'note' }, 'Still in flight when the profile was written: no wall time of its own.'));
     }
@@ -406,6 +432,8 @@
     { key: 'selfCpuNs', label: 'Self CPU', fmt: fmtDuration, metric: 'cpu' },
     { key: 'cpuNs', label: 'CPU', fmt: fmtDuration, metric: 'cpu' },
     { key: 'allocBytes', label: 'Allocated', fmt: fmtBytes, metric: 'alloc' },
+    { key: 'detached', label: 'Detached', fmt: fmtCount, optional: true },
+    { key: 'unobserved', label: 'Unobserved', fmt: fmtCount, optional: true },
   ].filter((c) => !c.optional || data.functions.some((f) => f[c.key]));
 
   const MAX_ROWS = 2000;
@@ -459,7 +487,8 @@
           title: c.key === 'name' ? f.name + ' (' + (KIND_LABEL[f.kind] || f.kind) + ')' + (f.file ? '\n' + f.file + ':' + f.line : '') : c.text ? null : (v == null ? null : String(v)),
         },
         c.key === 'name' ? el('span', { class: 'swatch', title: KIND_LABEL[f.kind] || f.kind, style: 'background:' + frameColor(f) }) : null,
-        c.text ? String(v) : c.fmt(v)));
+        c.text ? String(v) : c.fmt(v),
+        c.key === 'name' && f.detached ? el('span', { class: 'tag detached', title: 'some calls completed after their caller\u2019s call ended' }, 'detached') : null));
       }
       frag.appendChild(tr);
     }
@@ -507,6 +536,8 @@
     ];
     if (f.inFlight) stats.splice(1, 0, ['inFlight', 'in flight', fmtCount(f.inFlight)]);
     if (f.faults) stats.splice(1, 0, ['faults', 'faults', fmtCount(f.faults)]);
+    if (f.detached) stats.push(['detached', 'detached', fmtCount(f.detached)]);
+    if (f.unobserved) stats.push(['unobserved', 'unobserved', fmtCount(f.unobserved)]);
     const dl = el('dl', { id: 'details-stats' });
     for (const [key, label, value] of stats) {
       dl.appendChild(el('dt', null, label));

@@ -20,5 +20,13 @@ namespace AsyncProf.Reports
         /// <summary>Inclusive allocated bytes.</summary>
         public long AllocBytes { get; init; }
         public long SelfAllocBytes { get; init; }
+        /// <summary>
+        /// Calls that completed after their caller's call had ended (or are in flight under a caller with none in
+        /// flight). A node with any is a detached node: its subtree is not in its parent's inclusive figures.
+        /// 0 in files written before the field existed.
+        /// </summary>
+        public long Detached { get; init; }
+        /// <summary>Calls of a task-returning method whose task's completion could not be observed: they ended at return. 0 when absent.</summary>
+        public long Unobserved { get; init; }
     }
 }

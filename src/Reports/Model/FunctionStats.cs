@@ -6,7 +6,7 @@ namespace AsyncProf.Reports
         public long Id { get; init; }
         /// <summary>Source-level display name, <c>Namespace.Type.Method</c>.</summary>
         public string Name { get; init; } = "";
-        /// <summary><c>sync</c>, <c>async</c>, <c>iterator</c> or <c>async-iterator</c> (kept as written, so newer kinds still read).</summary>
+        /// <summary><c>sync</c>, <c>async</c>, <c>task</c> (returns an awaitable without being compiled async), <c>iterator</c> or <c>async-iterator</c> (kept as written, so newer kinds still read).</summary>
         public string Kind { get; init; } = "";
         public string? Module { get; init; }
         public string? File { get; init; }

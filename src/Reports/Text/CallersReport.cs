@@ -20,11 +20,12 @@ namespace AsyncProf.Reports.Text
     /// with the calls between them and the callee's inclusive wall time, CPU time and allocations through that
     /// caller, each also as a share of the function's own inclusive figure. Callees also get a <c>(self)</c> row.
     /// Figures follow the profile's <c>edges</c> rules (recursion counted once). Calls with no profiled caller show
-    /// as <c>(root)</c>.
+    /// as <c>(root)</c>; detached calls (which outlived their caller's call) are rows of their own marked
+    /// <c>[detached]</c>, and are not part of the caller's figures.
     /// </summary>
     public static class CallersReport
     {
-        public const string RootName = "(root)", SelfName = "(self)";
+        public const string RootName = "(root)", SelfName = "(self)", DetachedMarker = " [detached]";
 
         /// <summary>
         /// The functions a name designates: the exact name if a function has it, else every function whose name
@@ -75,15 +76,16 @@ namespace AsyncProf.Reports.Text
                              $"{Units.Count(calls)} call{(calls == 1 ? "" : "s")}, wall {Units.Duration(own[0])}, CPU {Units.Duration(own[1])}, alloc {Units.Bytes(own[2])}");
 
             var rows = new List<(string Name, long Calls, long[] Values)>();
+            string Marked(string name, CallEdge e) => e.Detached ? name + DetachedMarker : name;
             if (direction == CallDirection.Callers)
             {
                 foreach (var e in incoming)
-                    rows.Add((e.Caller is long c ? profile.Function(c).Name : RootName, e.Calls, new[] { e.WallNs, e.CpuNs, e.AllocBytes }));
+                    rows.Add((Marked(e.Caller is long c ? profile.Function(c).Name : RootName, e), e.Calls, new[] { e.WallNs, e.CpuNs, e.AllocBytes }));
             }
             else
             {
                 foreach (var e in figures.Edges.Where(e => e.Caller == f.Id))
-                    rows.Add((profile.Function(e.Callee).Name, e.Calls, new[] { e.WallNs, e.CpuNs, e.AllocBytes }));
+                    rows.Add((Marked(profile.Function(e.Callee).Name, e), e.Calls, new[] { e.WallNs, e.CpuNs, e.AllocBytes }));
             }
             var metricIndex = sortBy switch { ProfileMetric.Wall => 0, ProfileMetric.Cpu => 1, _ => 2 };
             rows = rows.OrderByDescending(r => r.Values[metricIndex]).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
@@ -118,6 +120,10 @@ namespace AsyncProf.Reports.Text
                     Units.Duration(r.Values[1]), Share(r.Values[1], 1),
                     Units.Bytes(r.Values[2]), Share(r.Values[2], 2));
             table.Write(output);
+            if (rows.Any(r => r.Name.EndsWith(DetachedMarker, StringComparison.Ordinal)))
+                output.WriteLine(direction == CallDirection.Callers
+                    ? "[detached]: calls that completed after that caller's call ended; not in the caller's figures"
+                    : "[detached]: work it started that completed after its call ended; not in its figures, so shares can pass 100%");
         }
     }
 }

@@ -16,7 +16,8 @@ namespace AsyncProf.Reports.Text
     /// <summary>
     /// The per function table `asyncprof report` prints: one row per function with calls, suspensions, inclusive
     /// wall time (total and per completed call), self and inclusive CPU time and inclusive allocations. The
-    /// "in flight" and "faults" columns appear only when some function has a non-zero figure there.
+    /// "in flight", "faults", "detached" and "unobserved" columns appear only when some function has a non-zero figure
+    /// there, the last two with a note saying what they mean.
     /// </summary>
     public static class TextReport
     {
@@ -47,6 +48,8 @@ namespace AsyncProf.Reports.Text
 
             var showInFlight = all.Any(f => f.InFlight != 0);
             var showFaults = all.Any(f => f.Faults != 0);
+            var showDetached = all.Any(f => f.Detached != 0);
+            var showUnobserved = all.Any(f => f.Unobserved != 0);
 
             var table = new TextTable()
                 .Column("name", Align.Left)
@@ -60,6 +63,8 @@ namespace AsyncProf.Reports.Text
                 .Column("self CPU", Align.Right)
                 .Column("incl CPU", Align.Right)
                 .Column("alloc", Align.Right);
+            if (showDetached) table.Column("detached", Align.Right);
+            if (showUnobserved) table.Column("unobserved", Align.Right);
 
             foreach (var f in shown)
             {
@@ -72,6 +77,8 @@ namespace AsyncProf.Reports.Text
                 cells.Add(Units.Duration(f.SelfCpuNs));
                 cells.Add(Units.Duration(f.CpuNs));
                 cells.Add(Units.Bytes(f.AllocBytes));
+                if (showDetached) cells.Add(f.Detached == 0 ? "" : Units.Count(f.Detached) + " [detached]");
+                if (showUnobserved) cells.Add(f.Unobserved == 0 ? "" : Units.Count(f.Unobserved));
                 table.Row(cells.ToArray());
             }
             table.Write(output);
@@ -80,6 +87,11 @@ namespace AsyncProf.Reports.Text
                 output.WriteLine($"({Plural(all.Count - shown.Count, "more function")} not shown)");
             if (showInFlight)
                 output.WriteLine("in flight: calls still running or suspended when the profile was written; not included in wall and calls");
+            if (showDetached)
+                output.WriteLine("detached: calls that completed after their caller's call ended (fire-and-forget, un-awaited tasks, timers); " +
+                                 "their figures are not in their callers'");
+            if (showUnobserved)
+                output.WriteLine("unobserved: calls that returned a task whose completion could not be observed; they end at return");
         }
 
         static void WriteHeader(Profile profile, TextWriter output)

@@ -22,6 +22,9 @@ namespace AsyncProf.Reports.Text
     /// The calling-context tree as indented text: one line per node with its inclusive wall time, CPU time and
     /// allocations, each as a share of the profile's total and as a figure, and its completed calls. Children are
     /// sorted by the chosen metric. Overlapping async children can add up to more than their caller's wall time.
+    /// The tree is that of <see cref="CallTreeFigures.Frames"/>: detached work under <c>[detached from F]</c> roots,
+    /// its calls marked <c>[detached]</c>, deep recursion and very deep stacks collapsed into marker lines, each
+    /// kind explained in a note below the table.
     /// </summary>
     public static class TreeReport
     {
@@ -70,53 +73,76 @@ namespace AsyncProf.Reports.Text
             table.Column("function", Align.Left);
 
             string Share(long value, ProfileMetric m) => totals[m] == 0 ? "-" : Percent(100.0 * value / totals[m]);
-            bool Shown(TreeNode n) => options.MinPercent <= 0 || (totals[metric] > 0 && 100.0 * figures.Inclusive(n, metric) / totals[metric] >= options.MinPercent);
-            IEnumerable<TreeNode> Sorted(IEnumerable<TreeNode> nodes) =>
-                nodes.OrderByDescending(n => figures.Inclusive(n, metric)).ThenBy(n => profile.Function(n.Function).Name, StringComparer.Ordinal).ThenBy(n => n.Id);
+            bool Shown(CallFrame f) => options.MinPercent <= 0 || (totals[metric] > 0 && 100.0 * f.Inclusive(metric) / totals[metric] >= options.MinPercent);
+            IEnumerable<CallFrame> Sorted(IEnumerable<CallFrame> frames) =>
+                frames.OrderByDescending(f => f.Inclusive(metric)).ThenBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Index);
 
-            var stack = new Stack<(TreeNode? Node, int Depth, string? Note)>();
-            void PushLevel(IEnumerable<TreeNode> nodes, int depth)
+            var stack = new Stack<(CallFrame? Frame, int Depth, string? Note)>();
+            void PushLevel(IEnumerable<CallFrame> frames, int depth)
             {
-                var all = Sorted(nodes).ToList();
+                var all = Sorted(frames).ToList();
                 var shown = all.Where(Shown).ToList();
                 var hidden = all.Count - shown.Count;
                 if (hidden > 0)
                 {
-                    var rest = all.Where(n => !Shown(n)).Sum(n => figures.Inclusive(n, metric));
+                    var rest = all.Where(f => !Shown(f)).Sum(f => f.Inclusive(metric));
                     stack.Push((null, depth, $"({hidden} more under {Percent(options.MinPercent)}: {Format(rest, metric)} {ProfileMetrics.Key(metric)})"));
                 }
                 for (var i = shown.Count - 1; i >= 0; i--) stack.Push((shown[i], depth, null));
             }
-            PushLevel(figures.Roots, 0);
+            PushLevel(figures.FrameRoots, 0);
             while (stack.Count > 0)
             {
-                var (node, depth, note) = stack.Pop();
+                var (frame, depth, note) = stack.Pop();
                 var indent = string.Concat(Enumerable.Repeat(Indent, depth));
-                if (node == null)
+                if (frame == null)
                 {
                     var cells = Enumerable.Repeat("", showInFlight ? 8 : 7).ToList();
                     cells.Add(indent + note);
                     table.Row(cells.ToArray());
                     continue;
                 }
-                var f = profile.Function(node.Function);
-                var wall = figures.InclusiveWall(node);
                 var row = new List<string>
                 {
-                    Share(wall, ProfileMetric.Wall), Units.Duration(wall),
-                    Share(node.CpuNs, ProfileMetric.Cpu), Units.Duration(node.CpuNs),
-                    Share(node.AllocBytes, ProfileMetric.Alloc), Units.Bytes(node.AllocBytes),
-                    Units.Count(node.Calls),
+                    Share(frame.WallNs, ProfileMetric.Wall), Units.Duration(frame.WallNs),
+                    Share(frame.CpuNs, ProfileMetric.Cpu), Units.Duration(frame.CpuNs),
+                    Share(frame.AllocBytes, ProfileMetric.Alloc), Units.Bytes(frame.AllocBytes),
+                    frame.IsMarker ? "" : Units.Count(frame.Calls),
                 };
-                if (showInFlight) row.Add(node.InFlight == 0 ? "" : Units.Count(node.InFlight));
-                row.Add(indent + f.Name);
+                if (showInFlight) row.Add(frame.InFlight == 0 ? "" : Units.Count(frame.InFlight));
+                row.Add(indent + Label(frame));
                 table.Row(row.ToArray());
                 if (options.MaxDepth is int max && depth + 1 >= max) continue;
-                PushLevel(figures.Children(node), depth + 1);
+                PushLevel(frame.Children, depth + 1);
             }
             table.Write(output);
             if (showInFlight)
                 output.WriteLine("in flight: calls still running or suspended when the profile was written; their wall time is not known yet");
+            foreach (var line in FrameNotes(figures)) output.WriteLine(line);
+        }
+
+        /// <summary>A frame's name with its markers: <c>[detached]</c> on detached calls, <c>[N unobserved]</c>.</summary>
+        internal static string Label(CallFrame frame)
+        {
+            var label = frame.Name;
+            if (frame.IsDetachedCall) label += " [detached]";
+            if (frame.Unobserved > 0) label += $" [{Units.Count(frame.Unobserved)} unobserved]";
+            return label;
+        }
+
+        /// <summary>The notes that explain the markers a report shows, one line each.</summary>
+        internal static IEnumerable<string> FrameNotes(CallTreeFigures figures)
+        {
+            if (figures.Has(FrameKind.DetachedLane))
+                yield return "[detached from F]: work F started that completed after F's call ended (fire-and-forget, un-awaited tasks, timers); " +
+                             "not in F's figures, counted on its own in the totals";
+            if (figures.Profile.Tree.Any(n => n.Unobserved > 0))
+                yield return "unobserved: calls that returned a task whose completion could not be observed; they end at return";
+            if (figures.Has(FrameKind.CollapsedRecursion))
+                yield return $"[... N recursive frames collapsed]: direct recursion deeper than {CallFrameBuilder.RecursionLevelsKept} levels, " +
+                             "its deeper levels merged into one frame (figures summed)";
+            if (figures.Has(FrameKind.DepthLimit))
+                yield return $"[... N deeper frames collapsed]: calls deeper than {CallFrameBuilder.MaxDepth} levels, merged into one frame (figures summed)";
         }
 
         internal static string Percent(double p) => p.ToString("0.0", CultureInfo.InvariantCulture) + "%";

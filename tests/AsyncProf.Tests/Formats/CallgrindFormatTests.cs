@@ -23,7 +23,7 @@ namespace AsyncProf.Tests.Formats
     public class CallgrindFormatTests
     {
         /// <summary>What the grammar reader gets out of a file: self costs per function, calls per caller/callee.</summary>
-        sealed class CallgrindData
+        internal sealed class CallgrindData
         {
             public string[] Events = Array.Empty<string>();
             public long[]? Summary, Totals;
@@ -39,7 +39,7 @@ namespace AsyncProf.Tests.Formats
         static long Num(string s) => s.StartsWith("0x") ? long.Parse(s.Substring(2), NumberStyles.HexNumber) : long.Parse(s, CultureInfo.InvariantCulture);
 
         /// <summary>Reads a callgrind file by the specification's grammar; fails on the first line it does not allow.</summary>
-        static CallgrindData Parse(string text)
+        internal static CallgrindData Parse(string text)
         {
             Assert.That(text, Does.Not.Contain("\r"), "lines end with \\n");
             var lines = text.Split('\n');

@@ -22,10 +22,11 @@ namespace AsyncProf.Tests.Formats
         {
             public long Id, Function;
             public N? Parent;
-            public long Calls, InFlight, Faults, Suspends, Wall, SelfCpu, SelfAlloc;
+            public long Calls, InFlight, Faults, Suspends, Wall, SelfCpu, SelfAlloc, Detached, Unobserved;
             public readonly List<N> Children = new();
-            public long Cpu => SelfCpu + Children.Sum(c => c.Cpu);
-            public long Alloc => SelfAlloc + Children.Sum(c => c.Alloc);
+            // a detached child's figures are not in its parent's (docs/profile-schema.md)
+            public long Cpu => SelfCpu + Children.Where(c => c.Detached == 0).Sum(c => c.Cpu);
+            public long Alloc => SelfAlloc + Children.Where(c => c.Detached == 0).Sum(c => c.Alloc);
         }
 
         readonly List<(long Id, string Name, string Kind, string? File, int Line)> _functions = new();
@@ -47,12 +48,12 @@ namespace AsyncProf.Tests.Formats
 
         /// <summary>Adds a node; returns its id.</summary>
         public long Node(long? parent, string function, string kind = "sync", long calls = 1, long wall = 0, long selfCpu = 0,
-            long selfAlloc = 0, long suspends = 0, long inFlight = 0, long faults = 0)
+            long selfAlloc = 0, long suspends = 0, long inFlight = 0, long faults = 0, long detached = 0, long unobserved = 0)
         {
             var n = new N
             {
                 Id = _nodes.Count + 1, Function = Function(function, kind), Calls = calls, Wall = wall, SelfCpu = selfCpu,
-                SelfAlloc = selfAlloc, Suspends = suspends, InFlight = inFlight, Faults = faults,
+                SelfAlloc = selfAlloc, Suspends = suspends, InFlight = inFlight, Faults = faults, Detached = detached, Unobserved = unobserved,
             };
             if (parent is long p)
             {
@@ -82,9 +83,10 @@ namespace AsyncProf.Tests.Formats
 
         public Profile Build()
         {
+            // no node of the same function above it in its lane (a detached node starts a lane of its own)
             bool Outermost(N n)
             {
-                for (var a = n.Parent; a != null; a = a.Parent) if (a.Function == n.Function) return false;
+                for (var c = n; c.Parent != null && c.Detached == 0; c = c.Parent) if (c.Parent.Function == n.Function) return false;
                 return true;
             }
             var functions = _functions.Select(f =>
@@ -97,11 +99,12 @@ namespace AsyncProf.Tests.Formats
                     Calls = nodes.Sum(n => n.Calls), InFlight = nodes.Sum(n => n.InFlight), Faults = nodes.Sum(n => n.Faults),
                     Suspends = nodes.Sum(n => n.Suspends), WallNs = outer.Sum(n => n.Wall), CpuNs = outer.Sum(n => n.Cpu),
                     SelfCpuNs = nodes.Sum(n => n.SelfCpu), AllocBytes = outer.Sum(n => n.Alloc), SelfAllocBytes = nodes.Sum(n => n.SelfAlloc),
+                    Detached = nodes.Sum(n => n.Detached), Unobserved = nodes.Sum(n => n.Unobserved),
                 };
             }).ToList();
             var edges = _nodes.GroupBy(n => (Caller: n.Parent?.Function, Callee: n.Function)).Select(g =>
             {
-                var counted = g.Where(n => { for (var a = n.Parent; a != null; a = a.Parent) if (a.Function == n.Function) return false; return true; }).ToList();
+                var counted = g.Where(Outermost).ToList();
                 return new EdgeStats
                 {
                     Caller = g.Key.Caller, Callee = g.Key.Callee, Calls = g.Sum(n => n.Calls),
@@ -112,6 +115,7 @@ namespace AsyncProf.Tests.Formats
             {
                 Id = n.Id, Parent = n.Parent?.Id, Function = n.Function, Calls = n.Calls, InFlight = n.InFlight, Faults = n.Faults,
                 Suspends = n.Suspends, WallNs = n.Wall, CpuNs = n.Cpu, SelfCpuNs = n.SelfCpu, AllocBytes = n.Alloc, SelfAllocBytes = n.SelfAlloc,
+                Detached = n.Detached, Unobserved = n.Unobserved,
             }).ToList();
             var process = new ProcessInfo
             {
@@ -129,7 +133,43 @@ namespace AsyncProf.Tests.Formats
     {
         public const string Main = "App.Program.Main", Handle = "App.Server.HandleRequest", Query = "App.Db.QueryAsync",
             Render = "App.View.Render", Format = "App.View.Format", Fanout = "App.Server.FanoutAsync", Fetch = "App.Http.FetchAsync",
-            Recurse = "App.Tree.Walk", Background = "App.Worker.RunAsync", Tick = "App.Worker.Tick";
+            Recurse = "App.Tree.Walk", Background = "App.Worker.RunAsync", Tick = "App.Worker.Tick",
+            Audit = "App.Audit.WriteAsync", Save = "App.Audit.Save", FlushAudit = "App.Audit.FlushAsync", Poll = "App.Poller.PollAsync",
+            CacheGet = "App.Cache.GetAsync";
+
+        /// <summary>
+        /// Detached work: a fire-and-forget audit write (a task-returning method) that outlives the request that
+        /// started it and itself starts a detached flush, a timer tick that outlives Main, a poller that re-arms
+        /// itself (a detached node of its own function), and a task-returning cache call whose completion could not be
+        /// observed. Inclusive CPU: Handle 6 + 4 + 1 = 11 ms (not the audit's 50 ms), Main 10 + 11 + 1 = 22 ms;
+        /// totals over the lanes: CPU 22 + 50 + 3 + 9 + 2 = 86 ms, wall 100 + 300 + 500 + 90 + 20 = 1,010 ms.
+        /// </summary>
+        public static Profile Detached(bool withTimeline = true)
+        {
+            var b = new ProfileBuilder();
+            var main = b.Node(null, Main, "async", calls: 1, wall: 100_000_000, selfCpu: 10_000_000, selfAlloc: 1_000, suspends: 1);
+            var handle = b.Node(main, Handle, "async", calls: 2, wall: 60_000_000, selfCpu: 6_000_000, selfAlloc: 600, suspends: 2);
+            b.Node(handle, Query, "async", calls: 2, wall: 40_000_000, selfCpu: 4_000_000, selfAlloc: 400, suspends: 2);
+            var audit = b.Node(handle, Audit, "task", calls: 2, detached: 2, wall: 300_000_000, selfCpu: 30_000_000, selfAlloc: 5_000, suspends: 2);
+            var save = b.Node(audit, Save, calls: 2, wall: 200_000_000, selfCpu: 20_000_000, selfAlloc: 2_000);
+            b.Node(save, FlushAudit, "async", calls: 1, detached: 1, wall: 500_000_000, selfCpu: 3_000_000, selfAlloc: 300, suspends: 1);
+            b.Node(handle, CacheGet, "task", calls: 2, unobserved: 2, wall: 1_000_000, selfCpu: 1_000_000, selfAlloc: 10);
+            b.Node(main, Tick, calls: 3, detached: 3, wall: 90_000_000, selfCpu: 9_000_000, selfAlloc: 90);
+            var poll = b.Node(main, Poll, "async", calls: 1, wall: 10_000_000, selfCpu: 1_000_000, selfAlloc: 1);
+            b.Node(poll, Poll, "async", calls: 1, detached: 1, wall: 20_000_000, selfCpu: 2_000_000, selfAlloc: 2);
+            if (!withTimeline) return b.Build();
+
+            b.Thread(1, "Main");
+            b.Thread(5, ".NET TP Worker");
+            b.Segment(1, null, main, 1, 0, 1_000, 900, SegmentEnds.Suspend);
+            b.Segment(2, 1, handle, 1, 100, 600, 400, SegmentEnds.Suspend);
+            b.Segment(3, 2, audit, 1, 200, 300, 100, SegmentEnds.Suspend);
+            b.Segment(2, 1, handle, 5, 60_000_000, 60_000_100, 100, SegmentEnds.Complete);
+            b.Segment(3, 2, audit, 5, 290_000_000, 290_000_500, 500, SegmentEnds.Complete);
+            b.Segment(4, 3, save, 5, 290_000_100, 290_000_300, 200, SegmentEnds.Exit);
+            b.Segment(1, null, main, 1, 99_000_000, 100_000_000, 1_000, SegmentEnds.Complete);
+            return b.Build();
+        }
 
         /// <summary>
         /// A server-like profile: nested async calls, overlapping children (four concurrent fetches under a caller
@@ -294,18 +334,26 @@ namespace AsyncProf.Tests.Formats
 
     /// <summary>
     /// The totals every export must add up to, computed by the tests from the native file read with the tests' own
-    /// reader: wall, CPU and allocations of the roots, and the completed calls of all functions. A root with calls
-    /// in flight has no wall time yet; it counts its children's (the documented rule).
+    /// reader: wall, CPU and allocations of the lanes (the roots and the detached nodes, whose figures are in no
+    /// caller's), and the completed calls of all functions. A node with calls in flight has no wall time yet; it
+    /// counts its attached children's (the documented rules).
     /// </summary>
     sealed record NativeTotals(long Wall, long Cpu, long Alloc, long Calls)
     {
         public static NativeTotals Of(ProfileFile p)
         {
-            var children = p.Tree.Where(n => n.Parent != null).ToLookup(n => n.Parent!.Value);
+            var detached = DetachedCounts(p);
+            bool IsLane(ProfiledNode n) => n.Parent == null || detached[n.Id] > 0;
+            var children = p.Tree.Where(n => !IsLane(n)).ToLookup(n => n.Parent!.Value);
             long Effective(ProfiledNode n) => n.InFlight > 0 ? Math.Max(n.WallNs, children[n.Id].Sum(Effective)) : n.WallNs;
-            var roots = p.Tree.Where(n => n.Parent == null).ToList();
-            return new NativeTotals(roots.Sum(Effective), roots.Sum(n => n.CpuNs), roots.Sum(n => n.AllocBytes), p.Functions.Sum(f => f.Calls));
+            var lanes = p.Tree.Where(IsLane).ToList();
+            return new NativeTotals(lanes.Sum(Effective), lanes.Sum(n => n.CpuNs), lanes.Sum(n => n.AllocBytes), p.Functions.Sum(f => f.Calls));
         }
+
+        /// <summary>Each tree node's <c>detached</c> count, read from the file (0 when the field is absent).</summary>
+        public static Dictionary<long, long> DetachedCounts(ProfileFile p) =>
+            p.RootElement.GetProperty("tree").EnumerateArray().ToDictionary(e => e.GetProperty("id").GetInt64(),
+                e => e.TryGetProperty("detached", out var d) ? d.GetInt64() : 0);
 
         public long Of(ProfileMetric m) => m switch { ProfileMetric.Wall => Wall, ProfileMetric.Cpu => Cpu, _ => Alloc };
     }

@@ -21,14 +21,14 @@ namespace AsyncProf.Tests.Formats
     {
         // ---- an independent decoder of perftools.profiles.Profile (only what the checks need, every field read)
 
-        sealed class PValueType { public long Type, Unit; }
-        sealed class PLabel { public long Key, Str, Num, NumUnit; }
-        sealed class PSample { public List<ulong> LocationIds = new(); public List<long> Values = new(); public List<PLabel> Labels = new(); }
-        sealed class PLine { public ulong FunctionId; public long Line; }
-        sealed class PLocation { public ulong Id, MappingId, Address; public List<PLine> Lines = new(); }
-        sealed class PFunction { public ulong Id; public long Name, SystemName, Filename, StartLine; }
-        sealed class PMapping { public ulong Id; public long Filename; public bool HasFunctions; }
-        sealed class PProfile
+        internal sealed class PValueType { public long Type, Unit; }
+        internal sealed class PLabel { public long Key, Str, Num, NumUnit; }
+        internal sealed class PSample { public List<ulong> LocationIds = new(); public List<long> Values = new(); public List<PLabel> Labels = new(); }
+        internal sealed class PLine { public ulong FunctionId; public long Line; }
+        internal sealed class PLocation { public ulong Id, MappingId, Address; public List<PLine> Lines = new(); }
+        internal sealed class PFunction { public ulong Id; public long Name, SystemName, Filename, StartLine; }
+        internal sealed class PMapping { public ulong Id; public long Filename; public bool HasFunctions; }
+        internal sealed class PProfile
         {
             public List<PValueType> SampleTypes = new();
             public List<PSample> Samples = new();
@@ -73,7 +73,7 @@ namespace AsyncProf.Tests.Formats
             }
         });
 
-        static PProfile Decode(byte[] gzipped)
+        internal static PProfile Decode(byte[] gzipped)
         {
             Assert.That(gzipped.Length, Is.GreaterThan(2));
             Assert.That(gzipped[0] == 0x1f && gzipped[1] == 0x8b, "gzip magic");
@@ -176,7 +176,7 @@ namespace AsyncProf.Tests.Formats
         }
 
         /// <summary>The rules of profile.proto's comments that readers (go tool pprof, Pyroscope) rely on.</summary>
-        static void AssertWellFormed(PProfile p)
+        internal static void AssertWellFormed(PProfile p)
         {
             Assert.That(p.Strings, Is.Not.Empty);
             Assert.That(p.Strings[0], Is.EqualTo(""), "string_table[0] must be \"\"");
@@ -209,7 +209,7 @@ namespace AsyncProf.Tests.Formats
             StringIndex(p.DefaultSampleType);
         }
 
-        static string FunctionOf(PProfile p, ulong locationId) =>
+        internal static string FunctionOf(PProfile p, ulong locationId) =>
             p.S(p.Functions.Single(f => f.Id == p.Locations.Single(l => l.Id == locationId).Lines[0].FunctionId).Name);
 
         [TestCaseSource(typeof(FormatFixtures), nameof(FormatFixtures.Labels))]

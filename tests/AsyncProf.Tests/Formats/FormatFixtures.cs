@@ -342,18 +342,12 @@ namespace AsyncProf.Tests.Formats
     {
         public static NativeTotals Of(ProfileFile p)
         {
-            var detached = DetachedCounts(p);
-            bool IsLane(ProfiledNode n) => n.Parent == null || detached[n.Id] > 0;
+            bool IsLane(ProfiledNode n) => n.Parent == null || n.IsDetached;
             var children = p.Tree.Where(n => !IsLane(n)).ToLookup(n => n.Parent!.Value);
             long Effective(ProfiledNode n) => n.InFlight > 0 ? Math.Max(n.WallNs, children[n.Id].Sum(Effective)) : n.WallNs;
             var lanes = p.Tree.Where(IsLane).ToList();
             return new NativeTotals(lanes.Sum(Effective), lanes.Sum(n => n.CpuNs), lanes.Sum(n => n.AllocBytes), p.Functions.Sum(f => f.Calls));
         }
-
-        /// <summary>Each tree node's <c>detached</c> count, read from the file (0 when the field is absent).</summary>
-        public static Dictionary<long, long> DetachedCounts(ProfileFile p) =>
-            p.RootElement.GetProperty("tree").EnumerateArray().ToDictionary(e => e.GetProperty("id").GetInt64(),
-                e => e.TryGetProperty("detached", out var d) ? d.GetInt64() : 0);
 
         public long Of(ProfileMetric m) => m switch { ProfileMetric.Wall => Wall, ProfileMetric.Cpu => Cpu, _ => Alloc };
     }

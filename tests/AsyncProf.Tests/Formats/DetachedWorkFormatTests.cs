@@ -33,6 +33,83 @@ namespace AsyncProf.Tests.Formats
             return (profile, native, NativeTotals.Of(native));
         }
 
+        static readonly int RecordedBase = Probe.RegisterModule(string.Join("\n",
+            "sync\tRec.Main\tRec.cs\t10",
+            "sync\tRec.Handle\tRec.cs\t20",
+            "task\tRec.AuditAsync\tRec.cs\t30",
+            "sync\tRec.Query\tRec.cs\t40"));
+
+        /// <summary>
+        /// Recorded by the real runtime through the probe API as woven code calls it: Handle starts AuditAsync (a
+        /// task-returning method) and returns without awaiting it; the task completes after Handle has ended.
+        /// </summary>
+        static string RecordFireAndForget()
+        {
+            static void Spin(int microseconds)
+            {
+                var sw = System.Diagnostics.Stopwatch.StartNew();
+                while (sw.Elapsed.TotalMilliseconds * 1000 < microseconds) System.Threading.Thread.SpinWait(50);
+            }
+            var path = System.IO.Path.Combine(RepoPaths.Scratch, "formats", $"recorded-detached-{Guid.NewGuid().ToString("N").Substring(0, 8)}.json");
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            Profiler.Start(new ProfilerOptions { CpuWindowMicroseconds = 0 });
+            try
+            {
+                var main = Probe.Enter(RecordedBase + 0);
+                for (var r = 0; r < 3; r++)
+                {
+                    var pending = new System.Threading.Tasks.TaskCompletionSource();
+                    var handle = Probe.Enter(RecordedBase + 1);
+                    var query = Probe.Enter(RecordedBase + 3);
+                    Spin(300);
+                    Probe.Exit(query);
+                    var audit = Probe.Enter(RecordedBase + 2);
+                    Spin(200);
+                    Probe.ExitTask(pending.Task, audit); // returned still running: the call stays open
+                    Probe.Exit(handle); // returns without awaiting it
+                    System.Threading.Thread.Sleep(2);
+                    pending.SetResult();
+                }
+                Probe.Exit(main);
+            }
+            finally { Profiler.Stop(); }
+            Profiler.Save(path);
+            return path;
+        }
+
+        [Test]
+        public void A_recorded_fire_and_forget_is_detached_in_every_format()
+        {
+            var path = RecordFireAndForget();
+            var profile = ProfileReader.Load(path);
+            var native = ProfileFile.Load(path);
+            var totals = NativeTotals.Of(native);
+            TestContext.Out.WriteLine(TreeReport.Render(profile));
+            var audit = native.NodesOf("Rec.AuditAsync").Single();
+            Assert.That(audit.Detached, Is.EqualTo(3), "the runtime marks the fire-and-forget detached");
+            Assert.That(native.Function("Rec.AuditAsync").Kind, Is.EqualTo("task"));
+
+            var lane = "[detached from Rec.Handle]";
+            foreach (var metric in ProfileMetrics.All)
+            {
+                var lines = FoldedExporter.Lines(profile, metric).ToList();
+                Assert.That(lines.Sum(l => l.Weight), Is.EqualTo(totals.Of(metric)), $"folded {metric}");
+                Assert.That(lines.Where(l => l.Stack.Contains("Rec.AuditAsync")).All(l => l.Stack.StartsWith(lane + ";")), $"{metric}: in its lane");
+            }
+            var handle = native.Function("Rec.Handle");
+            var cpu = FoldedExporter.Lines(profile, ProfileMetric.Cpu).ToList();
+            Assert.That(cpu.Where(l => l.Stack.Split(';').Contains("Rec.Handle")).Sum(l => l.Weight), Is.EqualTo(handle.CpuNs), "the request's CPU as the runtime wrote it");
+            Assert.That(handle.CpuNs, Is.LessThan(handle.SelfCpuNs + native.Function("Rec.Query").CpuNs + native.Function("Rec.AuditAsync").SelfCpuNs),
+                "the runtime left the audit's CPU out of the request's");
+
+            var p = PprofFormatTests.Decode(F.Export(new PprofExporter(), profile));
+            Assert.That(Enumerable.Range(0, 4).Select(k => p.Samples.Sum(s => s.Values[k])), Is.EqualTo(new[] { totals.Calls, totals.Wall, totals.Cpu, totals.Alloc }));
+            var callgrind = CallgrindFormatTests.Parse(Encoding.UTF8.GetString(F.Export(new CallgrindExporter(), profile)));
+            Assert.That(callgrind.Totals, Is.EqualTo(new[] { totals.Wall, totals.Cpu, totals.Alloc }));
+            Assert.That(callgrind.Calls.ContainsKey((lane, "Rec.AuditAsync")));
+            Assert.That(TreeReport.Render(profile), Does.Contain("Rec.AuditAsync [detached]"));
+        }
+
         [Test]
         public void The_new_fields_are_read_and_default_to_zero()
         {

@@ -406,6 +406,31 @@ namespace AsyncProf.Tests.Html
         }
 
         [Test]
+        public async Task Detached_work_is_drawn_in_a_striped_lane_of_its_own()
+        {
+            var url = new Uri(WriteReport(Formats.FormatFixtures.Detached(withTimeline: false), "detached-report.html")).AbsoluteUri;
+            await Open(url);
+            const string handle = Formats.FormatFixtures.Handle, audit = Formats.FormatFixtures.Audit;
+            var lane = $"#flame .frame[data-kind=\"lane\"]";
+            Assert.That(await Count(lane), Is.EqualTo(4), "one lane per function that started detached work");
+            Assert.That(await _browser.EvaluateAsync<string[]>($"[...document.querySelectorAll('{lane}')].map(f => f.textContent)"),
+                Does.Contain($"[detached from {handle}]"));
+            Assert.That(await Text(Frame(audit)), Is.EqualTo(audit + " [detached]"));
+            Assert.That(await _browser.EvaluateAsync<string>($"document.querySelector({JsonSerializer.Serialize(Frame(audit))}).dataset.detachedFrom"), Is.EqualTo(handle));
+            Assert.That(await _browser.EvaluateAsync<bool>($"getComputedStyle(document.querySelector({JsonSerializer.Serialize(Frame(audit))})).backgroundImage.includes('gradient')"),
+                Is.True, "striped");
+            // wall: the request's frame is its own 60 ms, not widened by the audit's 300 ms (of 1,010 ms in all)
+            var box = await FrameBox(handle);
+            Assert.That(box!.Value.Width, Is.EqualTo(60.0 / 1010).Within(0.005));
+            Assert.That((await FrameBox(audit))!.Value.Width, Is.EqualTo(300.0 / 1010).Within(0.005));
+            Assert.That(await Count("#legend-detached"), Is.EqualTo(1));
+            Assert.That(await Text("#frame-notes"), Does.Contain("[detached from F]"));
+            Assert.That(await Count("#function-table th[data-col=detached]"), Is.EqualTo(1));
+            Assert.That(await Text($"#function-table tr[data-function=\"{audit}\"] .tag.detached"), Is.EqualTo("detached"));
+            await Screenshot("report-detached.png", "Detached work in lanes of its own");
+        }
+
+        [Test]
         public async Task Markup_in_a_function_name_shows_as_text()
         {
             var url = new Uri(WriteReport(HtmlReportFixtures.Hostile(), "hostile-report.html")).AbsoluteUri;

@@ -7,7 +7,8 @@ namespace AsyncProf.Tests.Reports.Fuzz
 {
     /// <summary>
     /// Damaged copies of a real profile, reproducible from a seed: truncations, bit flips, range overwrites (random
-    /// bytes or JSON tokens that tend to reach deeper code than noise does), deleted and repeated ranges.
+    /// bytes or JSON tokens that tend to reach deeper code than noise does), deleted and repeated ranges, and numbers
+    /// swapped for others (which mostly keeps the JSON valid, so the exporters see odd ids and figures).
     /// </summary>
     public static class ProfileMutator
     {
@@ -24,7 +25,7 @@ namespace AsyncProf.Tests.Reports.Fuzz
             var random = new Random(seed);
             for (var i = 0; i < count; i++)
             {
-                var kind = i % 6;
+                var kind = i % 7;
                 yield return kind switch
                 {
                     0 => ("truncate", original.AsSpan(0, random.Next(original.Length)).ToArray()),
@@ -32,6 +33,7 @@ namespace AsyncProf.Tests.Reports.Fuzz
                     2 => ("overwrite-random", OverwriteRandom(original, random)),
                     3 => ("overwrite-token", OverwriteToken(original, random)),
                     4 => ("delete-range", DeleteRange(original, random)),
+                    5 => ("swap-number", SwapNumber(original, random)),
                     _ => ("repeat-range", RepeatRange(original, random)),
                 };
             }
@@ -60,6 +62,22 @@ namespace AsyncProf.Tests.Reports.Fuzz
             var replaced = random.Next(0, 24);
             return Splice(original, at, Math.Min(replaced, original.Length - at), token);
         }
+
+        static readonly string[] Numbers = { "0", "1", "2", "3", "4", "7", "9223372036854775807", "4611686018427387904", "1000000000000" };
+
+        static byte[] SwapNumber(byte[] original, Random random)
+        {
+            // a run of digits starting at or after a random place
+            var at = random.Next(original.Length);
+            while (at < original.Length && !IsDigit(original[at])) at++;
+            if (at == original.Length) return Flip(original, random);
+            while (at > 0 && IsDigit(original[at - 1])) at--;
+            var end = at;
+            while (end < original.Length && IsDigit(original[end])) end++;
+            return Splice(original, at, end - at, Encoding.ASCII.GetBytes(Numbers[random.Next(Numbers.Length)]));
+        }
+
+        static bool IsDigit(byte b) => b >= (byte)'0' && b <= (byte)'9';
 
         static byte[] DeleteRange(byte[] original, Random random)
         {

@@ -128,6 +128,7 @@ namespace AsyncProf.Tests.Reports.Fuzz
             }
             TestContext.Out.WriteLine($"{label}: {original.Length} bytes, {i} mutants (seed {seed}) x {ReportRun.Formats.Count + 1} runs: " +
                                       $"{accepted} read, {refused} refused; most allocated in one run {allocations.DefaultIfEmpty().Max():N0} bytes");
+            if (problems.Count == 0) Directory.Delete(dir, recursive: true);
             Assert.That(problems, Is.Empty, string.Join("\n", problems.Take(20)) + (problems.Count > 20 ? $"\n... {problems.Count} in all" : ""));
         }
     }

@@ -13,27 +13,19 @@ namespace AsyncProf.Tests.Cli
     {
         static string Profile => Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json");
 
-        static string FileType(string path)
-        {
-            var r = ProcessRunner.Run("stat", new[] { "-c", "%F", path });
-            Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
-            return r.StdOut.Trim();
-        }
-
         [Test]
         public void A_named_pipe_receives_the_export_and_stays_a_pipe()
         {
             var dir = Path.Combine(RepoPaths.Scratch, "work", "report-pipe-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             Directory.CreateDirectory(dir);
             var fifo = Path.Combine(dir, "out.json");
-            var made = ProcessRunner.Run("mkfifo", new[] { fifo });
-            Assert.That(made.ExitCode, Is.EqualTo(0), made.ToString());
+            UnixFiles.MakeFifo(fifo);
             var reader = Task.Run(() => File.ReadAllBytes(fifo));
             var run = CliRunner.Run(new[] { "report", Profile, "--format", "json", "-o", fifo }, null, TimeSpan.FromMinutes(2));
             Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
             Assert.That(reader.Wait(TimeSpan.FromMinutes(1)), Is.True, "the reader got its end of file");
             Assert.That(ProfileReader.Parse(reader.Result, fifo).Functions, Has.Count.EqualTo(4), "the whole profile came through the pipe");
-            Assert.That(FileType(fifo), Is.EqualTo("fifo"), "still a pipe, not a regular file renamed over it");
+            Assert.That(UnixFiles.FileType(fifo), Is.EqualTo("fifo"), "still a pipe, not a regular file renamed over it");
             Assert.That(Directory.GetFiles(dir), Is.EqualTo(new[] { fifo }), "no temporary file left beside it");
         }
 
@@ -43,7 +35,7 @@ namespace AsyncProf.Tests.Cli
             if (!File.Exists("/dev/null")) Assert.Ignore("no /dev/null on this system");
             var run = CliRunner.Run("report", Profile, "--format", "callgrind", "-o", "/dev/null");
             Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
-            Assert.That(FileType("/dev/null"), Is.EqualTo("character special file"));
+            Assert.That(UnixFiles.FileType("/dev/null"), Is.EqualTo("character special file"));
         }
     }
 }

@@ -72,12 +72,15 @@ namespace AsyncProf.Tests.Formats
         }
 
         [Test]
-        public void Pprof_of_a_start_time_past_2262_is_written()
+        public void Pprof_time_of_a_start_past_2262_stops_at_int64_max()
         {
             var p = Saturated();
             var late = new Profile(new ProcessInfo { Name = "App", StartedUtc = new System.DateTimeOffset(9999, 12, 31, 0, 0, 0, System.TimeSpan.Zero), DurationNs = Max },
                 p.Functions, p.Edges, p.Tree);
-            Assert.That(PprofExporter.Encode(late), Is.Not.Empty);
+            var bytes = PprofExporter.Encode(late);
+            // time_nanos (field 9, varint): 9999 is past int64 nanoseconds since 1970, so it stops at int64-max, not wraps
+            var timeNanosMax = new byte[] { 9 << 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F };
+            Assert.That(Enumerable.Range(0, bytes.Length - timeNanosMax.Length).Any(i => bytes.Skip(i).Take(timeNanosMax.Length).SequenceEqual(timeNanosMax)), Is.True);
         }
 
         [Test]

@@ -42,13 +42,6 @@ namespace AsyncProf.Tests.Runtime
             return stderr.ToString();
         }
 
-        static string FileType(string path)
-        {
-            var r = ProcessRunner.Run("stat", new[] { "-c", "%F", path });
-            Assert.That(r.ExitCode, Is.EqualTo(0), r.ToString());
-            return r.StdOut.Trim();
-        }
-
         [Test]
         public void Dev_null_is_written_into_not_beside()
         {
@@ -56,7 +49,7 @@ namespace AsyncProf.Tests.Runtime
             var stderr = SaveCapturingStderr("/dev/null");
             Assert.That(File.Exists("/dev/null.asyncprof.json"), Is.False, "no file beside the device");
             Assert.That(Directory.GetFiles("/dev").Where(f => Path.GetFileName(f).StartsWith("null.", StringComparison.Ordinal)), Is.Empty, "no temporary file left in /dev");
-            Assert.That(FileType("/dev/null"), Is.EqualTo("character special file"), "the device is still a device");
+            Assert.That(UnixFiles.FileType("/dev/null"), Is.EqualTo("character special file"), "the device is still a device");
             Assert.That(stderr, Is.Empty);
         }
 
@@ -64,14 +57,13 @@ namespace AsyncProf.Tests.Runtime
         public void A_named_pipe_receives_the_profile_and_stays_a_pipe()
         {
             var fifo = Path.Combine(_dir, "profile.pipe");
-            var made = ProcessRunner.Run("mkfifo", new[] { fifo });
-            Assert.That(made.ExitCode, Is.EqualTo(0), made.ToString());
+            UnixFiles.MakeFifo(fifo);
             var reader = Task.Run(() => File.ReadAllBytes(fifo));
             var save = Task.Run(() => SaveCapturingStderr(fifo));
             Assert.That(Task.WaitAll(new Task[] { reader, save }, TimeSpan.FromMinutes(2)), Is.True, "the profile went through the pipe");
             var profile = AsyncProf.Reports.ProfileReader.Parse(reader.Result, fifo);
             Assert.That(profile.Functions.Select(f => f.Name), Does.Contain("Out.Work"));
-            Assert.That(FileType(fifo), Is.EqualTo("fifo"), "the pipe was not replaced by a regular file");
+            Assert.That(UnixFiles.FileType(fifo), Is.EqualTo("fifo"), "the pipe was not replaced by a regular file");
             Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { fifo }), "nothing left beside it");
         }
 

@@ -38,11 +38,12 @@ namespace AsyncProf.Reports.Exporters
             foreach (var node in profile.Tree)
             {
                 var s = self[node.Function];
-                s[0] += figures.SelfWall(node);
-                s[1] += node.SelfCpuNs;
-                s[2] += node.SelfAllocBytes;
+                s[0] = SaturatingMath.Add(s[0], figures.SelfWall(node));
+                s[1] = SaturatingMath.Add(s[1], node.SelfCpuNs);
+                s[2] = SaturatingMath.Add(s[2], node.SelfAllocBytes);
             }
-            var totals = new[] { self.Values.Sum(s => s[0]), self.Values.Sum(s => s[1]), self.Values.Sum(s => s[2]) };
+            // figures are int64: sums of hostile ones stop at long.MaxValue rather than overflow
+            var totals = new[] { SaturatingMath.Sum(self.Values.Select(s => s[0])), SaturatingMath.Sum(self.Values.Select(s => s[1])), SaturatingMath.Sum(self.Values.Select(s => s[2])) };
 
             w.WriteLine("# callgrind format");
             w.WriteLine("version: 1");
@@ -70,18 +71,20 @@ namespace AsyncProf.Reports.Exporters
                 fileIds[name] = id = fileIds.Count + 1;
                 return $"({id}) {name}";
             }
-            var fnIds = new Dictionary<long, int>();
+            // (root) is keyed apart: any int64, long.MinValue included, is a legal function id
+            var fnIds = new Dictionary<(bool IsRoot, long Id), int>();
             string Fn(long? function)
             {
-                var key = function ?? long.MinValue;
+                var key = (function == null, function ?? 0);
                 if (fnIds.TryGetValue(key, out var id)) return $"({id})";
                 fnIds[key] = id = fnIds.Count + 1;
                 return $"({id}) {(function is long f ? FunctionName(profile.Function(f).Name) : RootName)}";
             }
             int LineOf(long? function) => function is long f ? Math.Max(0, profile.Function(f).Line) : 0;
 
-            var edgesByCaller = figures.Edges.GroupBy(e => e.Caller).ToDictionary(g => g.Key ?? long.MinValue, g => g.ToList());
-            if (edgesByCaller.TryGetValue(long.MinValue, out var rootEdges))
+            var edgesByCaller = figures.Edges.Where(e => e.Caller != null).GroupBy(e => e.Caller!.Value).ToDictionary(g => g.Key, g => g.ToList());
+            var rootEdges = figures.Edges.Where(e => e.Caller == null).ToList();
+            if (rootEdges.Count > 0)
             {
                 w.WriteLine("fl=" + Fl(null));
                 w.WriteLine("fn=" + Fn(null));
@@ -114,7 +117,13 @@ namespace AsyncProf.Reports.Exporters
 
         static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));
 
-        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+        /// <summary>Text for one line of the file: control characters and Unicode line separators become spaces.</summary>
+        static string OneLine(string s)
+        {
+            var sb = new StringBuilder(s.Length);
+            foreach (var c in s) sb.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+            return sb.ToString();
+        }
 
         static string FunctionName(string name)
         {

@@ -82,7 +82,7 @@ namespace AsyncProf.Reports.Text
                 var hidden = all.Count - shown.Count;
                 if (hidden > 0)
                 {
-                    var rest = all.Where(n => !Shown(n)).Sum(n => figures.Inclusive(n, metric));
+                    var rest = SaturatingMath.Sum(all.Where(n => !Shown(n)).Select(n => figures.Inclusive(n, metric)));
                     stack.Push((null, depth, $"({hidden} more under {Percent(options.MinPercent)}: {Format(rest, metric)} {ProfileMetrics.Key(metric)})"));
                 }
                 for (var i = shown.Count - 1; i >= 0; i--) stack.Push((shown[i], depth, null));

@@ -40,6 +40,7 @@ namespace AsyncProf.Reports
             if (utf8Json.Length >= 3 && utf8Json.Span[0] == 0xEF && utf8Json.Span[1] == 0xBB && utf8Json.Span[2] == 0xBF)
                 utf8Json = utf8Json.Slice(3);
             if (utf8Json.Length == 0) throw new ProfileFormatException(sourceName, "empty file, not a profile");
+            if (JsonText.FindInvalidUtf8(utf8Json.Span) is string badText) throw new ProfileFormatException(sourceName, badText);
             JsonDocument doc;
             try
             {
@@ -48,10 +49,13 @@ namespace AsyncProf.Reports
             catch (JsonException e)
             {
                 var where = e.LineNumber is long line ? $" at line {line + 1}" : "";
-                throw new ProfileFormatException(sourceName, $"not valid JSON{where}: {OneLine(FirstSentence(e.Message))}", e);
+                throw new ProfileFormatException(sourceName, $"not valid JSON{where}: {JsonText.Shown(OneLine(FirstSentence(e.Message)), 160)}", e);
             }
             using (doc)
+            {
+                JsonText.CheckPropertyNames(doc.RootElement, sourceName);
                 return new Reader(sourceName).Read(doc.RootElement);
+            }
         }
 
         public static Profile Parse(string json, string sourceName) =>
@@ -81,12 +85,12 @@ namespace AsyncProf.Reports
                     throw Fail($"not an asyncprof profile (no \"schema\" property; expected \"{Profile.SchemaId}\")");
                 if (schema.ValueKind != JsonValueKind.String)
                     throw Fail($"schema: expected a string, got {Describe(schema)}");
-                var schemaId = schema.GetString();
+                var schemaId = JsonText.GetString(schema, _source, "schema");
                 if (schemaId != Profile.SchemaId)
                 {
                     if (schemaId != null && schemaId.StartsWith("asyncprof/", StringComparison.Ordinal))
-                        throw Fail($"unsupported schema \"{schemaId}\" (this version reads {Profile.SchemaId})");
-                    throw Fail($"not an asyncprof profile (schema \"{schemaId}\", expected \"{Profile.SchemaId}\")");
+                        throw Fail($"unsupported schema \"{JsonText.Shown(schemaId)}\" (this version reads {Profile.SchemaId})");
+                    throw Fail($"not an asyncprof profile (schema \"{JsonText.Shown(schemaId ?? "")}\", expected \"{Profile.SchemaId}\")");
                 }
 
                 var process = ReadProcess(Required(root, "process", "", JsonValueKind.Object));
@@ -197,7 +201,7 @@ namespace AsyncProf.Reports
                 {
                     if (!DateTimeOffset.TryParse(startedText, CultureInfo.InvariantCulture,
                             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var s))
-                        throw Fail($"{at}.startedUtc: not a date and time: \"{startedText}\"");
+                        throw Fail($"{at}.startedUtc: not a date and time: \"{JsonText.Shown(startedText)}\"");
                     started = s;
                 }
                 return new ProcessInfo
@@ -232,13 +236,13 @@ namespace AsyncProf.Reports
             }
 
             string String(JsonElement obj, string name, string at) =>
-                Required(obj, name, at, JsonValueKind.String).GetString()!;
+                JsonText.GetString(Required(obj, name, at, JsonValueKind.String), _source, $"{at}.{name}");
 
             string? OptionalString(JsonElement obj, string name, string at)
             {
                 if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
                 if (v.ValueKind != JsonValueKind.String) throw Fail($"{at}.{name}: expected a string, got {Describe(v)}");
-                return v.GetString();
+                return JsonText.GetString(v, _source, $"{at}.{name}");
             }
 
             long Int(JsonElement obj, string name, string at)
@@ -272,7 +276,7 @@ namespace AsyncProf.Reports
             long AsInt(JsonElement v, string where)
             {
                 if (v.ValueKind != JsonValueKind.Number) throw Fail($"{where}: expected an integer, got {Describe(v)}");
-                if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {v.GetRawText()}");
+                if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {JsonText.Shown(v.GetRawText())}");
                 return value;
             }
 
@@ -290,7 +294,7 @@ namespace AsyncProf.Reports
                 JsonValueKind.Object => "an object",
                 JsonValueKind.Array => "an array",
                 JsonValueKind.String => "a string",
-                JsonValueKind.Number => "the number " + e.GetRawText(),
+                JsonValueKind.Number => "the number " + JsonText.Shown(e.GetRawText()),
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
                 JsonValueKind.Null => "null",

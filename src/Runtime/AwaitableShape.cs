@@ -53,10 +53,16 @@ namespace AsyncProf
         static FieldInfo? FindTaskField()
         {
             const BindingFlags Fields = BindingFlags.NonPublic | BindingFlags.Instance;
+            try { return FindTaskField(Fields); }
+            catch (Exception) { return null; } // a type initializer must never throw into woven code
+        }
+
+        static FieldInfo? FindTaskField(BindingFlags Fields)
+        {
             foreach (var name in new[] { "_obj", "_task", "m_task" })
             {
                 var field = typeof(T).GetField(name, Fields);
-                if (field != null && !field.FieldType.IsValueType && field.FieldType.IsAssignableFrom(typeof(Task))) return field;
+                if (field != null && (field.FieldType == typeof(object) || typeof(Task).IsAssignableFrom(field.FieldType))) return field;
             }
             return null;
         }

@@ -14,7 +14,7 @@ namespace AsyncProf
         public readonly CallNode Node;
         /// <summary>The call's id in the timeline (0 without one).</summary>
         public readonly long CallId;
-        int ended;
+        long endTicks; // Stopwatch ticks when the call ended; 0 while open
 
         public CallHandle(CallNode node, long callId)
         {
@@ -22,9 +22,42 @@ namespace AsyncProf
             CallId = callId;
         }
 
-        public bool Ended => Volatile.Read(ref ended) != 0;
+        public bool Ended => Volatile.Read(ref endTicks) != 0;
 
-        public void End() => Volatile.Write(ref ended, 1);
+        /// <summary>When the call ended (Stopwatch ticks), 0 while it is open.</summary>
+        public long EndTicks => Volatile.Read(ref endTicks);
+
+        public void End(long now) => Volatile.Write(ref endTicks, now == 0 ? 1 : now);
+
+        // Callees still running that hold this handle (async calls that suspended under this sync call), and a call
+        // whose end waits for them: a method returning a ValueTask it cannot observe (a pooled async core's).
+        int openCallees;
+        PendingTaskCall? waiting;
+
+        /// <summary>A callee that outlives its first segment took this handle: it counts until it completes.</summary>
+        public void CalleeStarted() => Interlocked.Increment(ref openCallees);
+
+        public bool HasOpenCallees => Volatile.Read(ref openCallees) > 0;
+
+        public void CalleeEnded()
+        {
+            if (Interlocked.Decrement(ref openCallees) == 0)
+                Interlocked.Exchange(ref waiting, null)?.Complete(faulted: false);
+        }
+
+        /// <summary>
+        /// Ends <paramref name="call"/> when the last callee holding this handle completes; false when none is
+        /// running (the call then ends now). The callee's completion knows its end: no awaitable is touched.
+        /// </summary>
+        public bool EndWithCallees(PendingTaskCall call)
+        {
+            if (Volatile.Read(ref openCallees) == 0) return false;
+            Volatile.Write(ref waiting, call);
+            // the last callee may have completed meanwhile: whoever takes the waiting call back completes it
+            if (Volatile.Read(ref openCallees) == 0)
+                Interlocked.Exchange(ref waiting, null)?.Complete(faulted: false);
+            return true;
+        }
 
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;

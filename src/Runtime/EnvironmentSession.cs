@@ -44,7 +44,7 @@ namespace AsyncProf
             catch (Exception e)
             {
                 // The process is exiting: the console is the only place left to say why there is no profile.
-                Console.Error.WriteLine($"asyncprof: could not write {path}: {e.Message}");
+                Console.Error.WriteLine($"asyncprof: could not write {path}: {e.Message.Replace('\r', ' ').Replace('\n', ' ')}");
             }
         }
     }

@@ -150,9 +150,10 @@ namespace AsyncProf
             if (t == null || !t.Session.Recording) return;
             try
             {
-                var now = t.Event();
+                var pending = t.SuspendCall(ThreadRecorder.DepthOf(token), t.Event());
+                if (pending == null) return;
                 var before = Allocations.CurrentThread();
-                t.SuspendCall(ThreadRecorder.DepthOf(token), now)?.WaitFor(task);
+                pending.WaitFor(task);
                 t.ExcludeAllocationsSince(before);
             }
             catch (Exception e) { Fail(e, t.Session); }
@@ -165,25 +166,40 @@ namespace AsyncProf
         /// </summary>
         public static void ExitAwaitable<T>(ref T awaitable, int token)
         {
-            var isCompleted = AwaitableShape<T>.IsCompleted;
-            if (isCompleted != null && isCompleted(ref awaitable))
-            {
-                var succeeded = AwaitableShape<T>.IsCompletedSuccessfully;
-                Exit(token, faulted: succeeded != null && !succeeded(ref awaitable));
-                return;
-            }
-            var task = isCompleted != null ? AwaitableShape<T>.WrappedTask(ref awaitable) : null;
-            if (task != null)
-            {
-                ExitTask(task, token);
-                return;
-            }
             var t = ThreadRecorder.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
-                var node = t.NodeAt(ThreadRecorder.DepthOf(token));
-                t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted: false);
+                // the awaitable's own IsCompleted is user code: whatever it throws stays here, and the call still ends
+                var isCompleted = AwaitableShape<T>.IsCompleted;
+                if (isCompleted != null && isCompleted(ref awaitable))
+                {
+                    var succeeded = AwaitableShape<T>.IsCompletedSuccessfully;
+                    Exit(token, faulted: succeeded != null && !succeeded(ref awaitable));
+                    return;
+                }
+                var task = isCompleted != null ? AwaitableShape<T>.WrappedTask(ref awaitable) : null;
+                if (task != null)
+                {
+                    ExitTask(task, token);
+                    return;
+                }
+            }
+            catch (Exception) { } // not observable after all: ends below like any unobserved call
+            try
+            {
+                // A woven async callee still running (a pooled ValueTask core) knows when it completes: the call ends
+                // with it. Otherwise it ends now, counted as unobserved.
+                var depth = ThreadRecorder.DepthOf(token);
+                var handle = t.HandleAt(depth);
+                if (handle != null && handle.HasOpenCallees)
+                {
+                    var pending = t.SuspendCall(depth, t.Event());
+                    if (pending != null && handle.EndWithCallees(pending)) return;
+                    if (pending != null) { pending.Complete(faulted: false); return; }
+                }
+                var node = t.NodeAt(depth);
+                t.PopCall(depth, t.Event(), faulted: false);
                 if (node != null) Interlocked.Increment(ref node.Unobserved);
             }
             catch (Exception e) { Fail(e, t.Session); }
@@ -260,6 +276,8 @@ namespace AsyncProf
                 {
                     call.ParentOnStack = false; // once: the caller's frame is right below the first segment only
                     call.ParentHandle = t.CallerHandleOf(node);
+                    call.HeldByParent = call.ParentHandle != null;
+                    call.ParentHandle?.CalleeStarted();
                 }
                 t.Suspend(node);
             }
@@ -277,8 +295,12 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
-            call.Handle?.End();
-            if (!(call.Node is CallNode node) || !node.Session.Recording) return;
+            call.Handle?.End(Stopwatch.GetTimestamp());
+            if (!(call.Node is CallNode node) || !node.Session.Recording)
+            {
+                ReleaseParent(ref call);
+                return;
+            }
             try
             {
                 var t = ThreadRecorder.Begin(node.Session, out var now);
@@ -286,6 +308,14 @@ namespace AsyncProf
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
             }
             catch (Exception e) { Fail(e, node.Session); }
+            ReleaseParent(ref call); // after this call's own end: a caller waiting for it ends after it
+        }
+
+        static void ReleaseParent(ref AsyncCall call)
+        {
+            if (!call.HeldByParent) return;
+            call.HeldByParent = false;
+            call.ParentHandle!.CalleeEnded();
         }
 
         /// <summary>An iterator disposed while suspended at a yield: the enumeration ends here.</summary>

@@ -300,6 +300,8 @@ namespace AsyncProf
         public CallHandle? TopHandle => Depth > 0 ? frames[Depth - 1].Handle : null;
         /// <summary>The node of the frame a sync call's token names (its depth), if it is still there.</summary>
         public CallNode? NodeAt(int depth) => depth > 0 && depth <= Depth ? frames[depth - 1].Node : null;
+        /// <summary>The handle of the sync call at <paramref name="depth"/>, if a callee asked for one.</summary>
+        public CallHandle? HandleAt(int depth) => depth > 0 && depth <= Depth && !frames[depth - 1].IsSegment ? frames[depth - 1].Handle : null;
 
         public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0, bool endsAtReturn = false,
             CallHandle? handle = null, CallHandle? parentHandle = null)
@@ -327,14 +329,14 @@ namespace AsyncProf
         /// Pops an ordinary call's frame (token = its depth) and records it. Frames above it were left by code that
         /// did not exit through its probe (cannot happen in woven code, but the recorder never trusts that).
         /// </summary>
-        public void PopCall(int token, long now, bool faulted)
+        public void PopCall(int token, long now, bool faulted, bool endsHandle = true)
         {
             if (!PopTo(token)) return;
             ref var f = ref frames[--Depth];
             var node = f.Node;
             f.Node = null!;
             if (f.IsSegment) return;
-            f.Handle?.End();
+            if (endsHandle) f.Handle?.End(now);
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
             SettleIfIdle(now);
             Interlocked.Increment(ref node.Calls);
@@ -350,9 +352,11 @@ namespace AsyncProf
         public PendingTaskCall? SuspendCall(int token, long now)
         {
             if (!PopTo(token) || frames[token - 1].IsSegment) return null;
+            var before = Allocations.CurrentThread();
             var parentHandle = ParentHandleOf(token - 1);
             ref var f = ref frames[--Depth];
             var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId);
+            ExcludeAllocationsSince(before);
             AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
             f = default;
             SettleIfIdle(now);
@@ -366,7 +370,7 @@ namespace AsyncProf
             while (Depth > token)
             {
                 ref var above = ref frames[--Depth];
-                if (!above.IsSegment) above.Handle?.End();
+                if (!above.IsSegment) above.Handle?.End(Stopwatch.GetTimestamp());
                 above = default;
             }
             return true;

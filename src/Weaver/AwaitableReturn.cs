@@ -61,6 +61,9 @@ namespace AsyncProf.Weaving
                 return AwaitableReturnKind.None;
             if (DerivesFromTask(definition))
                 return AwaitableReturnKind.Task;
+            // a ref struct cannot be a generic argument (ExitAwaitable<T>)
+            if (definition.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.IsByRefLikeAttribute"))
+                return AwaitableReturnKind.None;
             var getAwaiter = definition.Methods.Any(m => m.Name == "GetAwaiter" && !m.IsStatic && m.IsPublic && !m.HasParameters && !m.HasGenericParameters);
             return getAwaiter ? AwaitableReturnKind.Other : AwaitableReturnKind.None;
         }

@@ -29,9 +29,9 @@ namespace AsyncProf.Weaving
         {
             if (CompilerNames.TryParse(method.Name, out _, out _, out _) || method.Name == CompilerNames.TopLevelMain)
                 return false;
-            var count = 0;
+            // compiler plumbing never shows in a profile (a record's copy constructor): it does not make a name ambiguous
             foreach (var other in method.DeclaringType.Methods)
-                if (other.Name == method.Name && ++count > 1)
+                if (other != method && other.Name == method.Name && !CompilerNames.IsPlumbing(other, inGeneratedType: false))
                     return true;
             return false;
         }

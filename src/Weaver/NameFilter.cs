@@ -19,9 +19,17 @@ namespace AsyncProf.Weaving
             excludes = Compile(exclude);
         }
 
-        public bool Accepts(string displayName) =>
-            (includes.Length == 0 || includes.Any(r => r.IsMatch(displayName))) &&
-            !excludes.Any(r => r.IsMatch(displayName));
+        /// <summary>
+        /// An overload's name carries its parameter list (<c>Repo.Save(int)</c>): a pattern matches the name with it
+        /// or without it, so <c>Repo.Save</c> and <c>*Async</c> keep matching every overload.
+        /// </summary>
+        public bool Accepts(string displayName)
+        {
+            var paren = displayName.IndexOf('(');
+            var bare = paren > 0 ? displayName.Substring(0, paren) : displayName;
+            bool Matches(Regex r) => r.IsMatch(displayName) || (paren > 0 && r.IsMatch(bare));
+            return (includes.Length == 0 || includes.Any(Matches)) && !excludes.Any(Matches);
+        }
 
         static Regex[] Compile(IEnumerable<string> patterns) =>
             patterns.Where(p => !string.IsNullOrWhiteSpace(p))

@@ -304,7 +304,7 @@ namespace AsyncProf.Reports.Exporters
                     byKey[key] = e = new CallEdge { Caller = caller, Callee = node.Function, Detached = detached };
                     order.Add(key);
                 }
-                e.Calls += node.Calls;
+                e.Calls = Sat(e.Calls + node.Calls);
                 if (!onPath.ContainsKey(node.Function))
                 {
                     e.WallNs = Sat(e.WallNs + _inclusiveWall[i]);

@@ -41,11 +41,12 @@ namespace AsyncProf.Reports.Exporters
             foreach (var node in profile.Tree)
             {
                 var s = self[node.Function];
-                s[0] += figures.SelfWall(node);
-                s[1] += node.SelfCpuNs;
-                s[2] += node.SelfAllocBytes;
+                s[0] = SaturatingMath.Add(s[0], figures.SelfWall(node));
+                s[1] = SaturatingMath.Add(s[1], node.SelfCpuNs);
+                s[2] = SaturatingMath.Add(s[2], node.SelfAllocBytes);
             }
-            var totals = new[] { self.Values.Sum(s => s[0]), self.Values.Sum(s => s[1]), self.Values.Sum(s => s[2]) };
+            // figures are int64: sums of hostile ones stop at long.MaxValue rather than overflow
+            var totals = new[] { SaturatingMath.Sum(self.Values.Select(s => s[0])), SaturatingMath.Sum(self.Values.Select(s => s[1])), SaturatingMath.Sum(self.Values.Select(s => s[2])) };
 
             w.WriteLine("# callgrind format");
             w.WriteLine("version: 1");
@@ -73,31 +74,34 @@ namespace AsyncProf.Reports.Exporters
                 fileIds[name] = id = fileIds.Count + 1;
                 return $"({id}) {name}";
             }
-            // function ids; a lane of detached work is a pseudo-function "[detached from F]" called from (root)
-            var fnIds = new Dictionary<(long? Function, bool Lane), int>();
+            // function ids; (root) is keyed apart (any int64 is a legal function id), and a lane of detached work
+            // is a pseudo-function "[detached from F]" called from (root)
+            var fnIds = new Dictionary<(bool IsRoot, bool Lane, long Id), int>();
             string Fn(long? function, bool lane = false)
             {
-                if (fnIds.TryGetValue((function, lane), out var id)) return $"({id})";
-                fnIds[(function, lane)] = id = fnIds.Count + 1;
+                var key = (function == null, lane, function ?? 0);
+                if (fnIds.TryGetValue(key, out var id)) return $"({id})";
+                fnIds[key] = id = fnIds.Count + 1;
                 var name = lane ? LaneName(profile.Function(function!.Value).Name)
                     : function is long f ? FunctionName(profile.Function(f).Name) : RootName;
                 return $"({id}) {name}";
             }
             int LineOf(long? function) => function is long f ? Math.Max(0, profile.Function(f).Line) : 0;
 
-            var edgesByCaller = figures.Edges.Where(e => !e.Detached).GroupBy(e => e.Caller).ToDictionary(g => g.Key ?? long.MinValue, g => g.ToList());
+            var edgesByCaller = figures.Edges.Where(e => e.Caller != null && !e.Detached).GroupBy(e => e.Caller!.Value).ToDictionary(g => g.Key, g => g.ToList());
+            var rootEdges = figures.Edges.Where(e => e.Caller == null).ToList();
             var lanes = figures.Edges.Where(e => e.Detached).GroupBy(e => e.Caller!.Value).ToList();
-            if (edgesByCaller.TryGetValue(long.MinValue, out var rootEdges) || lanes.Count > 0)
+            if (rootEdges.Count > 0 || lanes.Count > 0)
             {
                 w.WriteLine("fl=" + Fl(null));
                 w.WriteLine("fn=" + Fn(null));
-                if (rootEdges != null) WriteCalls(null, rootEdges);
+                if (rootEdges.Count > 0) WriteCalls(null, rootEdges);
                 foreach (var lane in lanes)
                 {
                     w.WriteLine("cfl=" + Fl(null));
                     w.WriteLine("cfn=" + Fn(lane.Key, lane: true));
-                    w.WriteLine($"calls={lane.Sum(e => e.Calls).ToString(inv)} 0");
-                    w.WriteLine("0 " + Costs(new[] { lane.Sum(e => e.AttributedWallNs), lane.Sum(e => e.CpuNs), lane.Sum(e => e.AllocBytes) }));
+                    w.WriteLine($"calls={SaturatingMath.Sum(lane.Select(e => e.Calls)).ToString(inv)} 0");
+                    w.WriteLine("0 " + Costs(new[] { SaturatingMath.Sum(lane.Select(e => e.AttributedWallNs)), SaturatingMath.Sum(lane.Select(e => e.CpuNs)), SaturatingMath.Sum(lane.Select(e => e.AllocBytes)) }));
                 }
                 w.WriteLine();
             }
@@ -135,7 +139,13 @@ namespace AsyncProf.Reports.Exporters
 
         static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));
 
-        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+        /// <summary>Text for one line of the file: control characters and Unicode line separators become spaces.</summary>
+        static string OneLine(string s)
+        {
+            var sb = new StringBuilder(s.Length);
+            foreach (var c in s) sb.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+            return sb.ToString();
+        }
 
         /// <summary>The pseudo-function that calls the detached work a function started.</summary>
         public static string LaneName(string callerName) => $"[detached from {FunctionName(callerName)}]";

@@ -60,18 +60,18 @@ namespace AsyncProf.Reports.Exporters
                 if (frame.Children.Count > 0) paths[frame] = path;
                 var weight = frame.Self(metric);
                 if (weight <= 0) continue;
-                if (weights.TryGetValue(path, out var had)) weights[path] = had + weight;
+                if (weights.TryGetValue(path, out var had)) weights[path] = SaturatingMath.Add(had, weight);
                 else { weights[path] = weight; order.Add(path); }
             }
             foreach (var path in order) yield return (path, weights[path]);
         }
 
-        /// <summary>A function name as one folded frame: no <c>;</c> (the frame separator) and no line breaks.</summary>
+        /// <summary>A function name as one folded frame: no <c>;</c> (the frame separator), no control characters or line separators.</summary>
         public static string FrameName(string name)
         {
             var sb = new StringBuilder(name.Length);
             foreach (var c in name)
-                sb.Append(c switch { ';' => ':', '\r' or '\n' or '\t' => ' ', _ => c });
+                sb.Append(c == ';' ? ':' : char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
             var s = sb.ToString().Trim();
             return s.Length == 0 ? "?" : s;
         }

@@ -176,7 +176,7 @@ namespace AsyncProf.Reports.Exporters
             }
 
             if (profile.Process.StartedUtc is DateTimeOffset started)
-                pb.Varint(ProfileTimeNanos, (started.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+                pb.Varint(ProfileTimeNanos, SaturatingMath.Multiply(started.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks, 100));
             pb.Varint(ProfileDurationNanos, profile.Process.DurationNs);
             pb.Message(ProfilePeriodType, m => { m.Varint(ValueTypeType, S("wall")); m.Varint(ValueTypeUnit, S("nanoseconds")); });
             pb.Varint(ProfilePeriod, 1);
@@ -224,14 +224,14 @@ namespace AsyncProf.Reports.Exporters
                     foreach (var i in ordered)
                     {
                         var s = timeline.Segments[i];
-                        selfRun[i] += s.DurationNs;
-                        selfCpu[i] += s.CpuNs;
+                        selfRun[i] = SaturatingMath.Add(selfRun[i], s.DurationNs);
+                        selfCpu[i] = SaturatingMath.Add(selfCpu[i], s.CpuNs);
                         while (open.Count > 0 && timeline.Segments[open.Peek()].EndNs < s.EndNs) open.Pop();
                         if (open.Count > 0 && timeline.Segments[open.Peek()].EndNs >= s.EndNs)
                         {
                             var enclosing = open.Peek();
-                            selfRun[enclosing] -= s.DurationNs;
-                            selfCpu[enclosing] -= s.CpuNs;
+                            selfRun[enclosing] = SaturatingMath.Subtract(selfRun[enclosing], s.DurationNs);
+                            selfCpu[enclosing] = SaturatingMath.Subtract(selfCpu[enclosing], s.CpuNs);
                         }
                         open.Push(i);
                     }
@@ -246,8 +246,8 @@ namespace AsyncProf.Reports.Exporters
                     if (!firstOfCall.TryGetValue(s.Call, out var f) || timeline.Segments[f].StartNs > s.StartNs) firstOfCall[s.Call] = i;
                     if (s.End is SegmentEnds.Exit or SegmentEnds.Fault or SegmentEnds.Complete) completed.Add(s.Call);
                     var t = split.For(s.Node, s.Thread);
-                    t.RunNs += Math.Max(0, selfRun[i]);
-                    t.CpuNs += Math.Max(0, selfCpu[i]);
+                    t.RunNs = SaturatingMath.Add(t.RunNs, Math.Max(0, selfRun[i]));
+                    t.CpuNs = SaturatingMath.Add(t.CpuNs, Math.Max(0, selfCpu[i]));
                     t.Segments++;
                 }
                 foreach (var (call, i) in firstOfCall)

@@ -36,12 +36,21 @@ namespace AsyncProf.Reports.Exporters
             Export(profile, exporter, outputPath);
         }
 
-        /// <summary>Writes <paramref name="profile"/> with <paramref name="exporter"/> to a file, whole or not at all.</summary>
+        /// <summary>
+        /// Writes <paramref name="profile"/> with <paramref name="exporter"/> to a file, whole or not at all (a
+        /// temporary file renamed over it); a device or named pipe is written into instead (<see cref="SpecialOutputFile"/>).
+        /// </summary>
         public static void Export(Profile profile, IProfileExporter exporter, string outputPath)
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             if (exporter == null) throw new ArgumentNullException(nameof(exporter));
             var full = Path.GetFullPath(outputPath);
+            var special = SpecialOutputFile.TryOpen(full);
+            if (special != null)
+            {
+                using (special) exporter.Export(profile, special);
+                return;
+            }
             var dir = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
             var temp = full + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 8);

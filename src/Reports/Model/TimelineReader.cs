@@ -33,7 +33,7 @@ namespace AsyncProf.Reports
                 if (e.TryGetProperty("name", out var nm) && nm.ValueKind != JsonValueKind.Null)
                 {
                     if (nm.ValueKind != JsonValueKind.String) throw Fail(source, $"{at}.name: expected a string");
-                    name = nm.GetString();
+                    name = JsonText.GetString(nm, source, at + ".name");
                 }
                 if (!threadIds.Add(id)) throw Fail(source, $"{at}.id: duplicate thread id {id}");
                 threads.Add(new TimelineThread { Id = id, Name = name });
@@ -60,11 +60,12 @@ namespace AsyncProf.Reports
                     StartNs = Int(e, "startNs", at, source),
                     EndNs = Int(e, "endNs", at, source),
                     CpuNs = Int(e, "cpuNs", at, source),
-                    End = end.GetString()!,
+                    End = JsonText.GetString(end, source, at + ".end"),
                 };
                 if (!functionIds.Contains(s.Function)) throw Fail(source, $"{at}.function: no function with id {s.Function}");
                 if (!nodeFunction.TryGetValue(s.Node, out var nodeFn)) throw Fail(source, $"{at}.node: no tree node with id {s.Node}");
                 if (nodeFn != s.Function) throw Fail(source, $"{at}.node: node {s.Node} is of function {nodeFn}, not {s.Function}");
+                if (s.StartNs < 0) throw Fail(source, $"{at}.startNs: negative ({s.StartNs}); times count from the session's start");
                 if (s.EndNs < s.StartNs) throw Fail(source, $"{at}.endNs: before startNs ({s.EndNs} < {s.StartNs})");
                 if (s.CpuNs < 0) throw Fail(source, $"{at}.cpuNs: negative ({s.CpuNs})");
                 if (!threadIds.Contains(s.Thread))
@@ -104,7 +105,7 @@ namespace AsyncProf.Reports
         static long AsInt(JsonElement v, string where, string source)
         {
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var value))
-                throw Fail(source, $"{where}: expected an integer, got {v.GetRawText()}");
+                throw Fail(source, $"{where}: expected an integer, got {(v.ValueKind == JsonValueKind.Number ? JsonText.Shown(v.GetRawText()) : v.ValueKind.ToString().ToLowerInvariant())}");
             return value;
         }
     }

@@ -69,8 +69,13 @@ namespace AsyncProf.Reports.Text
         {
             var incoming = figures.Edges.Where(e => e.Callee == f.Id).ToList();
             var own = new long[3];
-            foreach (var e in incoming) { own[0] += e.WallNs; own[1] += e.CpuNs; own[2] += e.AllocBytes; }
-            var calls = incoming.Sum(e => e.Calls);
+            foreach (var e in incoming)
+            {
+                own[0] = SaturatingMath.Add(own[0], e.WallNs);
+                own[1] = SaturatingMath.Add(own[1], e.CpuNs);
+                own[2] = SaturatingMath.Add(own[2], e.AllocBytes);
+            }
+            var calls = SaturatingMath.Sum(incoming.Select(e => e.Calls));
 
             output.WriteLine($"{(direction == CallDirection.Callers ? "callers" : "callees")} of {f.Name} ({f.Kind}): " +
                              $"{Units.Count(calls)} call{(calls == 1 ? "" : "s")}, wall {Units.Duration(own[0])}, CPU {Units.Duration(own[1])}, alloc {Units.Bytes(own[2])}");
@@ -94,9 +99,9 @@ namespace AsyncProf.Reports.Text
                 var self = new long[3];
                 foreach (var n in profile.Tree.Where(n => n.Function == f.Id))
                 {
-                    self[0] += figures.SelfWall(n);
-                    self[1] += n.SelfCpuNs;
-                    self[2] += n.SelfAllocBytes;
+                    self[0] = SaturatingMath.Add(self[0], figures.SelfWall(n));
+                    self[1] = SaturatingMath.Add(self[1], n.SelfCpuNs);
+                    self[2] = SaturatingMath.Add(self[2], n.SelfAllocBytes);
                 }
                 rows.Insert(0, (SelfName, -1, self));
             }

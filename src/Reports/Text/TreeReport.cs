@@ -85,7 +85,7 @@ namespace AsyncProf.Reports.Text
                 var hidden = all.Count - shown.Count;
                 if (hidden > 0)
                 {
-                    var rest = all.Where(f => !Shown(f)).Sum(f => f.Inclusive(metric));
+                    var rest = SaturatingMath.Sum(all.Where(f => !Shown(f)).Select(f => f.Inclusive(metric)));
                     stack.Push((null, depth, $"({hidden} more under {Percent(options.MinPercent)}: {Format(rest, metric)} {ProfileMetrics.Key(metric)})"));
                 }
                 for (var i = shown.Count - 1; i >= 0; i--) stack.Push((shown[i], depth, null));

@@ -55,6 +55,29 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void ASYNCPROF_OUTPUT_naming_a_directory_writes_a_file_inside_it()
+        {
+            var dir = Path.Combine(app.Directory, "profiles-" + System.Guid.NewGuid().ToString("N").Substring(0, 6));
+            Directory.CreateDirectory(dir);
+            var run = Run(dir, "crash");
+            Assert.That(run.StdErr, Does.Not.Contain("could not write"), run.ToString());
+            var files = Directory.GetFiles(dir);
+            Assert.That(files, Has.Length.EqualTo(1), run.ToString());
+            Assert.That(Path.GetFileName(files[0]), Does.StartWith("RuntimeEdges-").And.EndWith(".json"));
+            Assert.That(ProfileFile.Load(files[0]).Function("RuntimeEdges.Work.StepAsync").Calls, Is.EqualTo(1));
+            Assert.That(File.Exists(dir + ".asyncprof.json"), Is.False, "no sibling file");
+        }
+
+        [Test]
+        public void ASYNCPROF_OUTPUT_dev_null_discards_the_profile_quietly()
+        {
+            if (!File.Exists("/dev/null")) Assert.Ignore("no /dev/null on this system");
+            var run = Run("/dev/null", "crash");
+            Assert.That(run.StdErr, Does.Not.Contain("asyncprof:"), run.ToString());
+            Assert.That(File.Exists("/dev/null.asyncprof.json"), Is.False);
+        }
+
+        [Test]
         public void Profiler_Start_before_any_woven_code_is_not_overridden_by_ASYNCPROF_OUTPUT()
         {
             var manual = Path.Combine(app.Directory, "manual.json");

@@ -118,6 +118,17 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void A_ValueTask_of_a_pooled_core_ends_when_the_woven_core_completes()
+        {
+            // The pooled builder's ValueTask is a source the facade must not touch; its woven core knows its end.
+            var facade = Node("ValueTasks.OfPooledMethod", "Program.Main");
+            var core = Child(facade, "ValueTasks.PooledCore");
+            Assert.That((facade.Calls, facade.Suspends, facade.Unobserved), Is.EqualTo((1L, 1L, 0L)));
+            Assert.That((core.Calls, core.Suspends, core.Detached), Is.EqualTo((1L, 1L, 0L)), "not detached: its caller waited for it");
+            Assert.That(facade.WallNs, Is.GreaterThanOrEqualTo(core.WallNs));
+        }
+
+        [Test]
         public void Fire_and_forget_work_is_detached_and_not_in_its_callers_inclusive_figures()
         {
             var starter = Node("Outliving.StartInBackground");

@@ -27,6 +27,7 @@ namespace TaskReturning
             Console.WriteLine("vt-of-async " + await ValueTasks.OfAsyncMethod());
             Console.WriteLine("vt-completed " + await ValueTasks.Completed());
             Console.WriteLine("vt-source " + await ValueTasks.OverSource());
+            Console.WriteLine("vt-pooled " + await ValueTasks.OfPooledMethod());
             Console.WriteLine("awaitable " + await ValueTasks.CustomAwaitable());
             await Outliving.Run();
             Console.WriteLine("overloads " + Overloads.Run());
@@ -94,6 +95,17 @@ namespace TaskReturning
         }
 
         public static ValueTask<int> Completed() => new ValueTask<int>(9);
+
+        // A pooling builder hands out a ValueTask over its own reusable source: unobservable from the facade, whose
+        // core, still running when the facade returned, is not detached for that.
+        public static ValueTask<int> OfPooledMethod() => PooledCore();
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        static async ValueTask<int> PooledCore()
+        {
+            await Task.Delay(50);
+            return 12;
+        }
 
         // A ValueTask over an IValueTaskSource may be awaited once only: the profiler must not observe it.
         public static ValueTask<int> OverSource() => OneShotSource.CompleteAfter(100, 10);

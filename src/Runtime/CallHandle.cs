@@ -59,6 +59,37 @@ namespace AsyncProf
             return true;
         }
 
+        PendingTaskCall? pendingCallees; // task-returning callees still open, newest first
+
+        /// <summary>A task-returning callee returned a task still running: it is settled when this call resumes or ends.</summary>
+        public void AddPending(PendingTaskCall callee)
+        {
+            PendingTaskCall? head;
+            do
+            {
+                head = Volatile.Read(ref pendingCallees);
+                callee.NextPending = head;
+            } while (Interlocked.CompareExchange(ref pendingCallees, callee, head) != head);
+        }
+
+        public bool HasPendingCallees => Volatile.Read(ref pendingCallees) != null;
+
+        /// <summary>
+        /// This call resumes or ends at <paramref name="now"/>: task-returning callees whose task is complete end
+        /// here at the latest (their own continuation may not have run yet); those still running stay listed.
+        /// </summary>
+        public void SettleCallees(long now)
+        {
+            var list = Interlocked.Exchange(ref pendingCallees, null);
+            while (list != null)
+            {
+                var next = list.NextPending;
+                list.NextPending = null;
+                if (!list.SettleIfComplete(now)) AddPending(list);
+                list = next;
+            }
+        }
+
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;
     }

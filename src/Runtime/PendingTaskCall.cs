@@ -1,15 +1,19 @@
 using System;
 using System.Diagnostics;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace AsyncProf
 {
     /// <summary>
     /// A call of a task-returning method (not compiled async) that returned a task not yet complete: the call stays
-    /// open until the task completes, the wait being one suspension (wall, never CPU). One of these and one
-    /// task continuation are the only allocations, made only for a task still running at return, and charged to
-    /// nobody. The continuation is registered before the caller can await the task, so it runs first and the call
-    /// ends before the caller resumes.
+    /// open until the task completes, the wait being one suspension (wall, never CPU). One of these and one task
+    /// continuation are the only allocations, made only for a task still running at return, and charged to nobody.
+    /// The call ends at the first of: its continuation running, or its caller resuming or ending while the task is
+    /// complete. The second matters because a task's continuations do not run in order once there are several (a
+    /// facade of a facade) or when the task runs them asynchronously (SemaphoreSlim, RunContinuationsAsynchronously
+    /// sources, a caller blocked on it): the caller may resume before this call's continuation runs, and the call must
+    /// not then look longer than its caller, or detached from it.
     /// </summary>
     internal sealed class PendingTaskCall
     {
@@ -17,9 +21,13 @@ namespace AsyncProf
         readonly long startTicks;
         readonly CallHandle? handle, parentHandle;
         readonly long callId, parentCallId;
-        Task task = null!;
+        readonly Task? task; // null: the call waits for its woven callees instead (see CallHandle.EndWithCallees)
+        int finished;
 
-        public PendingTaskCall(CallNode node, long startTicks, CallHandle? handle, CallHandle? parentHandle, long callId, long parentCallId)
+        /// <summary>The next call in its caller's list of task-returning callees still open (see CallHandle).</summary>
+        internal PendingTaskCall? NextPending;
+
+        public PendingTaskCall(CallNode node, long startTicks, CallHandle? handle, CallHandle? parentHandle, long callId, long parentCallId, Task? task)
         {
             this.node = node;
             this.startTicks = startTicks;
@@ -27,32 +35,28 @@ namespace AsyncProf
             this.parentHandle = parentHandle;
             this.callId = callId;
             this.parentCallId = parentCallId;
+            this.task = task;
         }
+
+        public bool IsFinished => Volatile.Read(ref finished) != 0;
 
         static readonly Action<Task, object?> Completed = (_, state) => ((PendingTaskCall)state!).OnCompleted();
 
-        /// <summary>Ends the call when <paramref name="pending"/> completes, on whatever thread completes it.</summary>
-        public void WaitFor(Task pending)
+        /// <summary>Ends the call when its task completes, on whatever thread completes it.</summary>
+        public void WaitFor()
         {
-            task = pending;
-            // Inline on the completing thread even under a SynchronizationContext (an awaiter's UnsafeOnCompleted
-            // would then hop to the pool and record the end late, after the caller may have resumed): the callback
-            // only records.
-            pending.ContinueWith(Completed, this, System.Threading.CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Inline on the completing thread where the task allows it, even under a SynchronizationContext (an
+            // awaiter's UnsafeOnCompleted would then hop to the pool): the callback only records.
+            task!.ContinueWith(Completed, this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         /// <summary>
-        /// How late this callback may run after its task completed: a task that runs its continuations
-        /// asynchronously (SemaphoreSlim, TaskCompletionSource with RunContinuationsAsynchronously) queues this callback
-        /// beside the caller's resumption, and a caller blocked on the task (sync over async) wakes before it runs.
+        /// How late a continuation may run after its caller ended and still be taken as the caller's: a caller
+        /// blocked on the task (sync over async) wakes before the continuation runs.
         /// </summary>
         static readonly long RaceTicks = Stopwatch.Frequency / 1000;
 
-        void OnCompleted() => Complete(task.IsFaulted || task.IsCanceled);
-
-        /// <summary>The call ends now, on this thread (its task completed, or the callees it waited for did).</summary>
-        public void Complete(bool faulted)
+        void OnCompleted()
         {
             var now = Stopwatch.GetTimestamp();
             var detached = false;
@@ -60,11 +64,35 @@ namespace AsyncProf
             if (parentEnd != 0)
             {
                 // The caller ended first. Long before: this call outlived it (fire and forget). Just before: the
-                // caller resumed on this task ahead of this callback, so the call ended with its caller, not after.
+                // caller got the result ahead of this callback, so the call ended with its caller, not after.
                 if (now - parentEnd > RaceTicks) detached = true;
                 else now = Math.Max(startTicks, Math.Min(now, parentEnd));
             }
-            handle?.End(now);
+            Finish(now, task!.IsFaulted || task.IsCanceled, detached);
+        }
+
+        /// <summary>
+        /// Its caller resumes or ends at <paramref name="now"/>: if the task is complete by then, the call ended
+        /// (at the latest) then. False while the task still runs.
+        /// </summary>
+        public bool SettleIfComplete(long now)
+        {
+            if (task == null || !task.IsCompleted) return IsFinished;
+            Finish(now, task.IsFaulted || task.IsCanceled, detached: false);
+            return true;
+        }
+
+        /// <summary>The call ends now, on this thread (the callees it waited for completed).</summary>
+        public void Complete(bool faulted) => Finish(Stopwatch.GetTimestamp(), faulted, detached: false);
+
+        void Finish(long now, bool faulted, bool detached)
+        {
+            if (Interlocked.Exchange(ref finished, 1) != 0) return; // settled by its caller, or its continuation ran
+            if (handle != null)
+            {
+                handle.SettleCallees(now);
+                handle.End(now);
+            }
             var session = node.Session;
             if (!session.Recording) return;
             try

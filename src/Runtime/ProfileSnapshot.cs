@@ -26,7 +26,9 @@ namespace AsyncProf
             public int ParentIndex = -1;
             public int FunctionId; // global function id
             public int FunctionLocalId; // id in the file
-            public bool Outermost; // no ancestor of the same function
+            public bool Outermost; // no ancestor of the same function in its lane (a detached node starts a lane)
+            public int NearestSameAncestor = -1;
+            public int Lane; // index of the detached node it hangs under, or -1
         }
 
         internal sealed class Function : Figures
@@ -75,6 +77,7 @@ namespace AsyncProf
             }
             snapshot.CollectNodes(session.Root);
             snapshot.InferDetachedInFlight();
+            snapshot.FindOutermost();
             snapshot.SumInclusive();
             snapshot.DeriveFunctionsAndEdges();
             snapshot.NameFunctionsUniquely();
@@ -83,26 +86,26 @@ namespace AsyncProf
 
         void CollectNodes(CallNode root)
         {
-            var onPath = new Dictionary<int, int>();
+            var nearest = new Dictionary<int, int>(); // function id -> index of its innermost node on the path
             // explicit stack: deep recursion in user code must not overflow the writer
-            var stack = new Stack<(CallNode node, int parentIndex, bool exiting)>();
-            for (var c = root.FirstChild; c != null; c = c.NextSibling) stack.Push((c, -1, false));
+            var stack = new Stack<(CallNode node, int parentIndex, bool exiting, int saved)>();
+            for (var c = root.FirstChild; c != null; c = c.NextSibling) stack.Push((c, -1, false, -1));
             while (stack.Count > 0)
             {
-                var (cn, parentIndex, exiting) = stack.Pop();
+                var (cn, parentIndex, exiting, saved) = stack.Pop();
                 if (exiting)
                 {
-                    onPath[cn.FunctionId]--;
+                    nearest[cn.FunctionId] = saved;
                     continue;
                 }
-                onPath.TryGetValue(cn.FunctionId, out var active);
+                if (!nearest.TryGetValue(cn.FunctionId, out var sameAbove)) sameAbove = -1;
                 var calls = Volatile.Read(ref cn.Calls);
                 var node = new Node
                 {
                     Id = Nodes.Count + 1,
                     ParentIndex = parentIndex,
                     FunctionId = cn.FunctionId,
-                    Outermost = active == 0,
+                    NearestSameAncestor = sameAbove,
                     Calls = calls,
                     InFlight = Math.Max(0, Volatile.Read(ref cn.Started) - calls),
                     Faults = Volatile.Read(ref cn.Faults),
@@ -118,10 +121,23 @@ namespace AsyncProf
                 var index = Nodes.Count;
                 Nodes.Add(node);
                 NodeOf[cn] = node;
-                onPath[cn.FunctionId] = active + 1;
-                stack.Push((cn, parentIndex, true));
-                for (var c = cn.FirstChild; c != null; c = c.NextSibling) stack.Push((c, index, false));
+                nearest[cn.FunctionId] = index;
+                stack.Push((cn, parentIndex, true, sameAbove));
+                for (var c = cn.FirstChild; c != null; c = c.NextSibling) stack.Push((c, index, false, -1));
             }
+        }
+
+        /// <summary>
+        /// Inclusive per-function figures sum a function's outermost nodes: those with no ancestor of the same
+        /// function, counting from the detached node whose lane they are in (a poller that re-arms itself from a
+        /// timer is counted once per lane, like the reports' stacks do).
+        /// </summary>
+        void FindOutermost()
+        {
+            foreach (var n in Nodes) // pre-order: a parent's lane is known before its children's
+                n.Lane = n.Detached > 0 ? Nodes.IndexOf(n) : n.ParentIndex >= 0 ? Nodes[n.ParentIndex].Lane : -1;
+            foreach (var n in Nodes)
+                n.Outermost = n.NearestSameAncestor < 0 || Nodes[n.NearestSameAncestor].Lane != n.Lane || n.Detached > 0;
         }
 
         /// <summary>

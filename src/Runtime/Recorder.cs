@@ -150,10 +150,10 @@ namespace AsyncProf
             if (t == null || !t.Session.Recording) return;
             try
             {
-                var pending = t.SuspendCall(ThreadRecorder.DepthOf(token), t.Event());
+                var pending = t.SuspendCall(ThreadRecorder.DepthOf(token), t.Event(), task);
                 if (pending == null) return;
                 var before = Allocations.CurrentThread();
-                pending.WaitFor(task);
+                pending.WaitFor();
                 t.ExcludeAllocationsSince(before);
             }
             catch (Exception e) { Fail(e, t.Session); }
@@ -250,6 +250,8 @@ namespace AsyncProf
                         t.ExcludeAllocationsSince(before);
                     }
                 }
+                else if (call.Handle != null && call.Handle.HasPendingCallees)
+                    call.Handle.SettleCallees(now); // a callee's task completed before this resumption: it ended by now
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext,
@@ -295,7 +297,12 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
-            call.Handle?.End(Stopwatch.GetTimestamp());
+            if (call.Handle != null)
+            {
+                var end = Stopwatch.GetTimestamp();
+                call.Handle.SettleCallees(end);
+                call.Handle.End(end);
+            }
             if (!(call.Node is CallNode node) || !node.Session.Recording)
             {
                 ReleaseParent(ref call);

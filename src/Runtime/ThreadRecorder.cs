@@ -336,7 +336,11 @@ namespace AsyncProf
             var node = f.Node;
             f.Node = null!;
             if (f.IsSegment) return;
-            if (endsHandle) f.Handle?.End(now);
+            if (endsHandle && f.Handle != null)
+            {
+                f.Handle.SettleCallees(now);
+                f.Handle.End(now);
+            }
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
             SettleIfIdle(now);
             Interlocked.Increment(ref node.Calls);
@@ -349,14 +353,15 @@ namespace AsyncProf
         /// A task-returning call (token = its depth) returns a task still running: its frame leaves the thread, its
         /// call stays open in the returned <see cref="PendingTaskCall"/>. Null when the token names no sync call.
         /// </summary>
-        public PendingTaskCall? SuspendCall(int token, long now)
+        public PendingTaskCall? SuspendCall(int token, long now, System.Threading.Tasks.Task? task = null)
         {
             if (!PopTo(token) || frames[token - 1].IsSegment) return null;
             var before = Allocations.CurrentThread();
             var parentHandle = ParentHandleOf(token - 1);
             ref var f = ref frames[--Depth];
-            var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId);
+            var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId, task);
             ExcludeAllocationsSince(before);
+            if (task != null) parentHandle?.AddPending(pending);
             AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
             f = default;
             SettleIfIdle(now);

@@ -113,7 +113,8 @@ namespace AsyncProf.Tests.Infrastructure
                 Sum("suspends", f.Suspends, nodes.Sum(n => n.Suspends));
                 Sum("detached", fnDetached.GetValueOrDefault(f.Id), nodes.Sum(n => nodeDetached.GetValueOrDefault(n.Id)));
                 Sum("unobserved", fnUnobserved.GetValueOrDefault(f.Id), nodes.Sum(n => nodeUnobserved.GetValueOrDefault(n.Id)));
-                Sum("calls over the edges into it", f.Calls, edgeCalls.GetValueOrDefault(f.Id));
+                var overEdges = edgeCalls.GetValueOrDefault(f.Id);
+                if (overEdges != f.Calls) failures.Add($"{where}: calls {f.Calls}, but the edges into it carry {overEdges}");
             }
             return failures;
         }

@@ -17,6 +17,8 @@ namespace AsyncProf
         CallNode? nextSibling;
 
         public long Started, Calls, Faults, Suspends, WallTicks, SelfCpuNs, SelfAllocBytes;
+        /// <summary>Completed calls that outlived their caller's call (detached), and task-returning calls whose task could not be observed (ended at return).</summary>
+        public long Detached, Unobserved;
 
         public CallNode(int functionId, CallNode? parent, Session session)
         {

@@ -36,6 +36,18 @@ namespace AsyncProf
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void ExitFault(int token) { if (token != 0) Recorder.Exit(token, faulted: true); }
 
+        // ---- task-returning methods (not compiled async): woven as ordinary methods whose normal exit hands the
+        //      returned awaitable to one of these instead of Exit. A complete one ends the call at once; a running one
+        //      keeps the call open, suspended, until it completes.
+
+        /// <summary>Normal return of a method returning a Task or Task&lt;T&gt;.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void ExitTask(System.Threading.Tasks.Task? task, int token) { if (token != 0) Recorder.ExitTask(task, token); }
+
+        /// <summary>Normal return of a method returning another awaitable (ValueTask, ValueTask&lt;T&gt;, custom ones).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void ExitAwaitable<TAwaitable>(TAwaitable awaitable, int token) { if (token != 0) Recorder.ExitAwaitable(ref awaitable, token); }
+
         // ---- async state machines (async methods and async iterators): the call state lives in a field woven into the state machine
 
         /// <summary>Start of every MoveNext of an async method or async iterator: the first one starts the call, later ones resume it.</summary>
@@ -101,5 +113,8 @@ namespace AsyncProf
         internal long StartTimestamp;
         internal object? Node; // the call's CallNode, which knows its session
         internal long CallId, ParentCallId; // timeline mode only
+        internal CallHandle? Handle; // async calls: this call, as its callees and queued work see it
+        internal CallHandle? ParentHandle; // the caller's, once known: completing after it ended makes this call detached
+        internal bool ParentOnStack; // the caller is a sync frame below this call's first segment: ask it at the first suspension
     }
 }

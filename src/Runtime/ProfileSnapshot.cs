@@ -16,6 +16,8 @@ namespace AsyncProf
         internal class Figures
         {
             public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
+            /// <summary>Calls that outlived their caller's call; task-returning calls whose completion could not be observed.</summary>
+            public long Detached, Unobserved;
         }
 
         internal sealed class Node : Figures
@@ -31,6 +33,8 @@ namespace AsyncProf
         {
             public int Id;
             public FunctionInfo Info = null!;
+            /// <summary>The name written: unique in the file (see <see cref="NameFunctionsUniquely"/>).</summary>
+            public string Name = "";
         }
 
         internal sealed class Edge
@@ -70,8 +74,10 @@ namespace AsyncProf
                 snapshot.DroppedSegments = session.Timeline.Dropped;
             }
             snapshot.CollectNodes(session.Root);
+            snapshot.InferDetachedInFlight();
             snapshot.SumInclusive();
             snapshot.DeriveFunctionsAndEdges();
+            snapshot.NameFunctionsUniquely();
             return snapshot;
         }
 
@@ -104,6 +110,8 @@ namespace AsyncProf
                     WallNs = (long)(Volatile.Read(ref cn.WallTicks) * TicksToNs),
                     SelfCpuNs = Volatile.Read(ref cn.SelfCpuNs),
                     SelfAllocBytes = Volatile.Read(ref cn.SelfAllocBytes),
+                    Detached = Volatile.Read(ref cn.Detached),
+                    Unobserved = Volatile.Read(ref cn.Unobserved),
                 };
                 node.CpuNs = node.SelfCpuNs;
                 node.AllocBytes = node.SelfAllocBytes;
@@ -116,16 +124,50 @@ namespace AsyncProf
             }
         }
 
+        /// <summary>
+        /// A call still in flight under a node none of whose calls is (all of them ended) has outlived its caller:
+        /// it is detached too, though it has not completed.
+        /// </summary>
+        void InferDetachedInFlight()
+        {
+            foreach (var n in Nodes)
+                if (n.InFlight > 0 && n.ParentIndex >= 0 && Nodes[n.ParentIndex].InFlight == 0)
+                    n.Detached += n.InFlight;
+        }
+
+        /// <summary>
+        /// Inclusive CPU and allocations: a node's own plus its children's, except detached children's (work that
+        /// outlived the call, such as fire-and-forget tasks, is not the caller's cost).
+        /// </summary>
         void SumInclusive()
         {
             // pre-order: every child comes after its parent, so walking backwards finishes children first
             for (var i = Nodes.Count - 1; i >= 0; i--)
             {
                 var n = Nodes[i];
-                if (n.ParentIndex < 0) continue;
+                if (n.ParentIndex < 0 || n.Detached > 0) continue;
                 var p = Nodes[n.ParentIndex];
                 p.CpuNs += n.CpuNs;
                 p.AllocBytes += n.AllocBytes;
+            }
+        }
+
+        /// <summary>
+        /// The weaver keeps names unique within a module; two modules may still define the same type (two versions
+        /// of a library loaded side by side): those get their module's name, "Name [Module]".
+        /// </summary>
+        void NameFunctionsUniquely()
+        {
+            var counts = new Dictionary<string, int>();
+            foreach (var f in Functions)
+                counts[f.Info.Name] = counts.TryGetValue(f.Info.Name, out var c) ? c + 1 : 1;
+            var taken = new HashSet<string>();
+            foreach (var f in Functions)
+            {
+                var name = counts[f.Info.Name] > 1 ? f.Info.Name + " [" + f.Info.Module + "]" : f.Info.Name;
+                var unique = name;
+                for (var n = 2; !taken.Add(unique); n++) unique = name + " (" + n + ")";
+                f.Name = unique;
             }
         }
 
@@ -149,6 +191,8 @@ namespace AsyncProf
                 f.Suspends += n.Suspends;
                 f.SelfCpuNs += n.SelfCpuNs;
                 f.SelfAllocBytes += n.SelfAllocBytes;
+                f.Detached += n.Detached;
+                f.Unobserved += n.Unobserved;
 
                 int? caller = n.ParentIndex < 0 ? (int?)null : byGlobalId[Nodes[n.ParentIndex].FunctionId].Id;
                 if (!edges.TryGetValue((caller, f.Id), out var e))

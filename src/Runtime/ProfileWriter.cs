@@ -51,7 +51,7 @@ namespace AsyncProf
                 w.NewLine();
                 w.StartObject();
                 w.Number("id", f.Id);
-                w.String("name", f.Info.Name);
+                w.String("name", f.Name);
                 w.String("kind", f.Info.Kind);
                 w.String("module", f.Info.Module);
                 w.String("file", f.Info.File.Length == 0 ? null : f.Info.File);
@@ -105,6 +105,8 @@ namespace AsyncProf
             w.Number("selfCpuNs", f.SelfCpuNs);
             w.Number("allocBytes", f.AllocBytes);
             w.Number("selfAllocBytes", f.SelfAllocBytes);
+            w.Number("detached", f.Detached);
+            w.Number("unobserved", f.Unobserved);
         }
 
         static void WriteTimeline(ProfileSnapshot s, JsonTextWriter w)

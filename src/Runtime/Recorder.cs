@@ -19,7 +19,7 @@ namespace AsyncProf
         /// value never leaks back to the caller. Sync methods do not set it: that would cost an execution-context
         /// allocation per call.
         /// </summary>
-        static readonly AsyncLocal<object?> LogicalCaller = new AsyncLocal<object?>(); // CallNode, or LogicalFrame in timeline mode
+        static readonly AsyncLocal<CallHandle?> LogicalCaller = new AsyncLocal<CallHandle?>();
 
         /// <summary>
         /// Scoped sessions (<see cref="Profiler.StartScope()"/>): the session of the execution-context flow that
@@ -130,12 +130,63 @@ namespace AsyncProf
             {
                 var t = ThreadRecorder.Begin(s, out var now);
                 if (t == null) return 0; // this thread has no room for another session's frames
-                var node = Parent(s, t, out var parentCallId).Child(functionId, t);
+                var node = Parent(s, t, out var parentCallId, out var parentHandle).Child(functionId, t);
                 Interlocked.Increment(ref node.Started);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
-                return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId));
+                return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
             }
             catch (Exception e) { Fail(e, s); return 0; }
+        }
+
+        /// <summary>A task-returning method returns <paramref name="task"/>: the call ends now if it is complete, else when it completes.</summary>
+        public static void ExitTask(System.Threading.Tasks.Task? task, int token)
+        {
+            if (task == null || task.IsCompleted)
+            {
+                Exit(token, task != null && (task.IsFaulted || task.IsCanceled));
+                return;
+            }
+            var t = ThreadRecorder.FromToken(token);
+            if (t == null || !t.Session.Recording) return;
+            try
+            {
+                var now = t.Event();
+                var before = Allocations.CurrentThread();
+                t.SuspendCall(ThreadRecorder.DepthOf(token), now)?.WaitFor(task);
+                t.ExcludeAllocationsSince(before);
+            }
+            catch (Exception e) { Fail(e, t.Session); }
+        }
+
+        /// <summary>
+        /// A method returns an awaitable that is not a Task: complete, the call ends now; over a running Task, it
+        /// ends when that completes; otherwise (an IValueTaskSource, an awaitable with no IsCompleted) it ends now
+        /// and is counted as unobserved, never guessed.
+        /// </summary>
+        public static void ExitAwaitable<T>(ref T awaitable, int token)
+        {
+            var isCompleted = AwaitableShape<T>.IsCompleted;
+            if (isCompleted != null && isCompleted(ref awaitable))
+            {
+                var succeeded = AwaitableShape<T>.IsCompletedSuccessfully;
+                Exit(token, faulted: succeeded != null && !succeeded(ref awaitable));
+                return;
+            }
+            var task = isCompleted != null ? AwaitableShape<T>.WrappedTask(ref awaitable) : null;
+            if (task != null)
+            {
+                ExitTask(task, token);
+                return;
+            }
+            var t = ThreadRecorder.FromToken(token);
+            if (t == null || !t.Session.Recording) return;
+            try
+            {
+                var node = t.NodeAt(ThreadRecorder.DepthOf(token));
+                t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted: false);
+                if (node != null) Interlocked.Increment(ref node.Unobserved);
+            }
+            catch (Exception e) { Fail(e, t.Session); }
         }
 
         public static void Exit(int token, bool faulted)
@@ -165,21 +216,29 @@ namespace AsyncProf
                 if (t == null) return; // no room on this thread: the call is not recorded
                 if (!resumes)
                 {
-                    node = Parent(s, t, out var parentCallId).Child(functionId, t);
+                    node = Parent(s, t, out var parentCallId, out var parentHandle).Child(functionId, t);
                     Interlocked.Increment(ref node.Started);
                     call.Node = node;
                     call.StartTimestamp = now;
                     call.Suspends = 0;
-                    if (s.Timeline != null)
+                    call.CallId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
+                    call.ParentCallId = parentCallId;
+                    call.ParentHandle = parentHandle;
+                    // a sync caller gets a handle only if this call outlives its first segment (see Suspend)
+                    call.ParentOnStack = parentHandle == null && t.Depth > 0;
+                    call.Handle = null;
+                    if (flowsContext)
                     {
-                        call.CallId = s.Timeline.NewCallId();
-                        call.ParentCallId = parentCallId;
+                        var before = Allocations.CurrentThread();
+                        call.Handle = new CallHandle(node, call.CallId);
+                        t.ExcludeAllocationsSince(before);
                     }
                 }
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
-                t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext);
-                if (flowsContext) FlowToQueuedWork(s, t, running, call.CallId);
+                t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext,
+                    handle: call.Handle, parentHandle: call.ParentHandle);
+                if (call.Handle != null) FlowToQueuedWork(t, call.Handle);
             }
             catch (Exception e) { Fail(e, s); }
         }
@@ -193,7 +252,17 @@ namespace AsyncProf
             call.Phase = AsyncCall.Suspended;
             call.Suspends++;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
-            try { ThreadRecorder.Existing(node.Session)?.Suspend(node); }
+            try
+            {
+                var t = ThreadRecorder.Existing(node.Session);
+                if (t == null) return;
+                if (call.ParentOnStack)
+                {
+                    call.ParentOnStack = false; // once: the caller's frame is right below the first segment only
+                    call.ParentHandle = t.CallerHandleOf(node);
+                }
+                t.Suspend(node);
+            }
             catch (Exception e) { Fail(e, node.Session); }
         }
 
@@ -208,12 +277,13 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
+            call.Handle?.End();
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try
             {
                 var t = ThreadRecorder.Begin(node.Session, out var now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
-                Record(node, now - call.StartTimestamp, call.Suspends, faulted);
+                Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
             }
             catch (Exception e) { Fail(e, node.Session); }
         }
@@ -223,49 +293,54 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Done;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
-            try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false); }
+            try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle)); }
             catch (Exception e) { Fail(e, node.Session); }
         }
 
-        static void Record(CallNode node, long wallTicks, int suspends, bool faulted)
+        internal static void Record(CallNode node, long wallTicks, int suspends, bool faulted, bool detached)
         {
             Interlocked.Increment(ref node.Calls);
             Interlocked.Add(ref node.WallTicks, wallTicks);
             if (suspends != 0) Interlocked.Add(ref node.Suspends, suspends);
             if (faulted) Interlocked.Increment(ref node.Faults);
+            if (detached) Interlocked.Increment(ref node.Detached);
         }
 
-        /// <summary>The innermost profiled frame on this thread, else the logical caller flowed to it, else the root.</summary>
-        static CallNode Parent(Session s, ThreadRecorder t, out long parentCallId)
+        /// <summary>
+        /// The innermost profiled frame on this thread, else the logical caller flowed to it, else the root; with the
+        /// caller's handle where it has one (an async caller, the logical caller).
+        /// </summary>
+        static CallNode Parent(Session s, ThreadRecorder t, out long parentCallId, out CallHandle? parentHandle)
         {
             var top = t.Top;
             if (top != null)
             {
                 parentCallId = t.TopCallId;
+                parentHandle = t.TopHandle;
                 return top;
             }
-            parentCallId = 0;
             var logical = LogicalCaller.Value;
-            if (logical is CallNode node) return node.Session == s ? node : s.Root;
-            if (logical is LogicalFrame frame && frame.Node.Session == s)
+            if (logical != null && logical.Node.Session == s)
             {
-                parentCallId = frame.CallId;
-                return frame.Node;
+                parentCallId = logical.CallId;
+                parentHandle = logical;
+                return logical.Node;
             }
+            parentCallId = 0;
+            parentHandle = null;
             return s.Root;
         }
 
         /// <summary>Makes this async call the logical caller of whatever its body queues (see <see cref="LogicalCaller"/>).</summary>
-        static void FlowToQueuedWork(Session s, ThreadRecorder t, CallNode node, long callId)
+        static void FlowToQueuedWork(ThreadRecorder t, CallHandle call)
         {
-            var value = LogicalCaller.Value;
-            if (s.Timeline == null ? value == node : (value as LogicalFrame)?.CallId == callId) return;
+            if (LogicalCaller.Value == call) return; // a resumption: the context captured at the await already carries it
             var before = Allocations.CurrentThread();
-            LogicalCaller.Value = s.Timeline == null ? node : new LogicalFrame(node, callId);
+            LogicalCaller.Value = call;
             t.ExcludeAllocationsSince(before);
         }
 
-        static void Fail(Exception e, Session? s)
+        internal static void Fail(Exception e, Session? s)
         {
             if (s == null || !s.Recording) return;
             s.Error = e.GetType().Name + ": " + e.Message;

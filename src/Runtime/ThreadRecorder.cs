@@ -37,6 +37,8 @@ namespace AsyncProf
             public bool Suspending; // the segment suspended; it stays on top until its MoveNext returns
             public bool EndsAtReturn; // an async MoveNext, woven with a MoveNextReturn probe
             public long CallId, ParentCallId, StartCpuNs; // timeline mode only
+            public CallHandle? Handle; // this call's handle: an async call's own, a sync call's once a callee asked
+            public CallHandle? ParentHandle; // its caller's, when known at entry (an async caller, or the logical one)
         }
 
         struct WindowEntry
@@ -295,8 +297,12 @@ namespace AsyncProf
 
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
         public long TopCallId => Depth > 0 ? frames[Depth - 1].CallId : 0;
+        public CallHandle? TopHandle => Depth > 0 ? frames[Depth - 1].Handle : null;
+        /// <summary>The node of the frame a sync call's token names (its depth), if it is still there.</summary>
+        public CallNode? NodeAt(int depth) => depth > 0 && depth <= Depth ? frames[depth - 1].Node : null;
 
-        public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0, bool endsAtReturn = false)
+        public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0, bool endsAtReturn = false,
+            CallHandle? handle = null, CallHandle? parentHandle = null)
         {
             if (Depth == frames.Length)
             {
@@ -312,6 +318,8 @@ namespace AsyncProf
             frames[Depth].CallId = callId;
             frames[Depth].ParentCallId = parentCallId;
             frames[Depth].StartCpuNs = windowStartCpuNs;
+            frames[Depth].Handle = handle;
+            frames[Depth].ParentHandle = parentHandle;
             return ++Depth;
         }
 
@@ -321,17 +329,78 @@ namespace AsyncProf
         /// </summary>
         public void PopCall(int token, long now, bool faulted)
         {
-            if (token > Depth || token <= 0) return;
-            while (Depth > token) frames[--Depth].Node = null!;
+            if (!PopTo(token)) return;
             ref var f = ref frames[--Depth];
             var node = f.Node;
             f.Node = null!;
             if (f.IsSegment) return;
+            f.Handle?.End();
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
             SettleIfIdle(now);
             Interlocked.Increment(ref node.Calls);
             Interlocked.Add(ref node.WallTicks, now - f.StartTicks);
             if (faulted) Interlocked.Increment(ref node.Faults);
+            if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
+        }
+
+        /// <summary>
+        /// A task-returning call (token = its depth) returns a task still running: its frame leaves the thread, its
+        /// call stays open in the returned <see cref="PendingTaskCall"/>. Null when the token names no sync call.
+        /// </summary>
+        public PendingTaskCall? SuspendCall(int token, long now)
+        {
+            if (!PopTo(token) || frames[token - 1].IsSegment) return null;
+            var parentHandle = ParentHandleOf(token - 1);
+            ref var f = ref frames[--Depth];
+            var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId);
+            AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
+            f = default;
+            SettleIfIdle(now);
+            return pending;
+        }
+
+        /// <summary>Drops frames above <paramref name="token"/> (left by code that did not exit through its probe: cannot happen in woven code, but the recorder never trusts that).</summary>
+        bool PopTo(int token)
+        {
+            if (token > Depth || token <= 0) return false;
+            while (Depth > token)
+            {
+                ref var above = ref frames[--Depth];
+                if (!above.IsSegment) above.Handle?.End();
+                above = default;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// The handle of the caller of the call at <paramref name="index"/>: the one it entered with, else its caller's
+        /// frame right below it on this thread, given a handle now if it is a sync call's. Null when unknown (an
+        /// iterator's segment, a thread's first frame with no logical caller): such calls are never detached.
+        /// </summary>
+        CallHandle? ParentHandleOf(int index)
+        {
+            ref var f = ref frames[index];
+            if (f.ParentHandle != null || index == 0) return f.ParentHandle;
+            ref var caller = ref frames[index - 1];
+            if (caller.Node != f.Node.Parent) return null;
+            if (caller.Handle == null && !caller.IsSegment)
+                caller.Handle = new CallHandle(caller.Node, caller.CallId); // the profiler's bytes: callers exclude them
+            return caller.Handle;
+        }
+
+        /// <summary>The handle of the caller of <paramref name="node"/>'s running segment (see <see cref="ParentHandleOf"/>).</summary>
+        public CallHandle? CallerHandleOf(CallNode node)
+        {
+            var before = Allocations.CurrentThread();
+            CallHandle? handle = null;
+            for (var i = Depth - 1; i >= 0; i--)
+                if (frames[i].Node == node && frames[i].IsSegment)
+                {
+                    handle = ParentHandleOf(i);
+                    break;
+                }
+            ExcludeAllocationsSince(before);
+            return handle;
         }
 
         /// <summary>Pops the running segment of an async call (normally the top frame).</summary>

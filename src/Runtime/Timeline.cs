@@ -97,12 +97,4 @@ namespace AsyncProf
             return int.TryParse(text, out var n) && n > 0 ? n : DefaultCapacity;
         }
     }
-
-    /// <summary>What flows through the execution context in timeline mode: the logical caller's node and call.</summary>
-    internal sealed class LogicalFrame
-    {
-        public readonly CallNode Node;
-        public readonly long CallId;
-        public LogicalFrame(CallNode node, long callId) { Node = node; CallId = callId; }
-    }
 }

@@ -17,7 +17,23 @@ namespace AsyncProf.Weaving
         public static string Of(MethodDefinition method)
         {
             var userType = UserTypeOf(method.DeclaringType);
-            return TypeName(userType) + "." + MemberName(method, userType);
+            var name = TypeName(userType) + "." + MemberName(method, userType);
+            return IsOverloaded(method) ? name + ParameterTypeNames.Of(method) : name;
+        }
+
+        /// <summary>
+        /// Another method of the same type has the same name: the display name then carries the parameter types.
+        /// Compiler-generated methods (lambdas, local functions) are named after their outer method instead.
+        /// </summary>
+        static bool IsOverloaded(MethodDefinition method)
+        {
+            if (CompilerNames.TryParse(method.Name, out _, out _, out _) || method.Name == CompilerNames.TopLevelMain)
+                return false;
+            var count = 0;
+            foreach (var other in method.DeclaringType.Methods)
+                if (other.Name == method.Name && ++count > 1)
+                    return true;
+            return false;
         }
 
         /// <summary>The nearest enclosing type the user wrote (display classes, state machines... collapse into it).</summary>

@@ -4,6 +4,8 @@ namespace AsyncProf.Weaving
     internal enum MethodKind
     {
         Sync,
+        /// <summary>An ordinary method returning an awaitable: the call lasts until what it returned completes.</summary>
+        Task,
         Async,
         Iterator,
         AsyncIterator,
@@ -13,6 +15,7 @@ namespace AsyncProf.Weaving
     {
         public static string ToTableName(this MethodKind kind) => kind switch
         {
+            MethodKind.Task => "task",
             MethodKind.Async => "async",
             MethodKind.Iterator => "iterator",
             MethodKind.AsyncIterator => "async-iterator",

@@ -43,8 +43,22 @@ namespace AsyncProf.Weaving
         /// <summary>Adds a woven method and returns its index in the table.</summary>
         public int Add(MethodKind kind, string displayName, SourceLocation location)
         {
-            lines.Add(string.Join("\t", kind.ToTableName(), Clean(displayName), Clean(location.File), location.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            lines.Add(string.Join("\t", kind.ToTableName(), Unique(Clean(displayName)), Clean(location.File), location.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             return lines.Count - 1;
+        }
+
+        readonly HashSet<string> names = new HashSet<string>();
+
+        /// <summary>
+        /// No two methods of a module share a display name: overloads carry their parameter types already, so a
+        /// repeat is left only by shapes those cannot tell apart (the lambdas of two overloads): numbered, " (2)".
+        /// </summary>
+        string Unique(string name)
+        {
+            var unique = name;
+            for (var n = 2; !names.Add(unique); n++)
+                unique = name + " (" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+            return unique;
         }
 
         /// <summary>The table text passed to Probe.RegisterModule: lines joined by '\n', no trailing newline.</summary>

@@ -120,9 +120,11 @@ namespace AsyncProf.Weaving
                 return;
             }
 
-            var index = table.Add(MethodKind.Sync, name, location);
-            OrdinaryMethodWeaver.Weave(method, index, table, probes);
-            result.SyncMethods++;
+            var returns = AwaitableReturn.Of(method);
+            var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
+            OrdinaryMethodWeaver.Weave(method, index, table, probes, returns);
+            if (returns == AwaitableReturnKind.None) result.SyncMethods++;
+            else result.TaskMethods++;
         }
 
         void WeaveStateMachine(StateMachine machine)

@@ -12,10 +12,13 @@ namespace AsyncProf.Weaving
     /// try { body, returns routed to EPILOGUE } fault { Probe.ExitFault(token); }
     /// EPILOGUE: Probe.Exit(token); return result;
     /// </code>
+    /// A method returning an awaitable (see <see cref="AwaitableReturn"/>) hands it to the probe instead:
+    /// <c>EPILOGUE: Probe.ExitTask(result, token)</c> (or <c>ExitAwaitable&lt;T&gt;</c>); <c>return result;</c>.
     /// </summary>
     internal static class OrdinaryMethodWeaver
     {
-        public static void Weave(MethodDefinition method, int index, MethodTable table, ProbeReferences probes)
+        public static void Weave(MethodDefinition method, int index, MethodTable table, ProbeReferences probes,
+            AwaitableReturnKind returns = AwaitableReturnKind.None)
         {
             var editor = new BodyEditor(method);
             var token = new VariableDefinition(method.Module.TypeSystem.Int32);
@@ -28,12 +31,17 @@ namespace AsyncProf.Weaving
                     Instruction.Create(OpCodes.Ldloc, token),
                     Instruction.Create(OpCodes.Call, probes.ExitFault),
                 },
-                beforeResult: new[]
+                beforeResult: returns != AwaitableReturnKind.None ? new Instruction[0] : new[]
                 {
                     Instruction.Create(OpCodes.Ldloc, token),
                     Instruction.Create(OpCodes.Call, probes.Exit),
                 },
-                afterResult: new Instruction[0]);
+                afterResult: returns == AwaitableReturnKind.None ? new Instruction[0] : new[]
+                {
+                    Instruction.Create(OpCodes.Dup),
+                    Instruction.Create(OpCodes.Ldloc, token),
+                    Instruction.Create(OpCodes.Call, AwaitableExit(method, probes, returns)),
+                });
 
             // The token is stored on every path (locals may not be zero-initialized under SkipLocalsInit).
             var prologue = new List<Instruction>
@@ -48,6 +56,14 @@ namespace AsyncProf.Weaving
             prologue.Add(Instruction.Create(OpCodes.Stloc, token));
             editor.InsertPrologue(prologue);
             editor.Complete();
+        }
+
+        static MethodReference AwaitableExit(MethodDefinition method, ProbeReferences probes, AwaitableReturnKind returns)
+        {
+            var returned = AwaitableReturn.Unmodified(method.ReturnType);
+            return returns == AwaitableReturnKind.Task
+                ? probes.ExitTask(AwaitableReturn.TaskType(returned, method.Module))
+                : probes.ExitAwaitable(returned);
         }
     }
 }

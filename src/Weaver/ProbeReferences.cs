@@ -47,9 +47,38 @@ namespace AsyncProf.Weaving
         public MethodReference MoveNextReturn { get; }
 
         readonly TypeReference probe;
+        readonly ModuleDefinition module;
+        readonly System.Collections.Generic.Dictionary<string, MethodReference> exitTaskByScope = new System.Collections.Generic.Dictionary<string, MethodReference>();
+        MethodReference? exitAwaitable;
+
+        /// <summary><c>static void ExitTask(Task task, int token)</c>, with Task as <paramref name="taskType"/> names it.</summary>
+        public MethodReference ExitTask(TypeReference taskType)
+        {
+            var key = taskType.Scope?.Name ?? string.Empty;
+            if (!exitTaskByScope.TryGetValue(key, out var method))
+                exitTaskByScope[key] = method = Static("ExitTask", module.TypeSystem.Void, taskType, module.TypeSystem.Int32);
+            return method;
+        }
+
+        /// <summary><c>static void ExitAwaitable&lt;TAwaitable&gt;(TAwaitable awaitable, int token)</c> instantiated for <paramref name="awaitable"/>.</summary>
+        public MethodReference ExitAwaitable(TypeReference awaitable)
+        {
+            if (exitAwaitable == null)
+            {
+                exitAwaitable = new MethodReference("ExitAwaitable", module.TypeSystem.Void, probe) { HasThis = false };
+                var parameter = new GenericParameter("TAwaitable", exitAwaitable);
+                exitAwaitable.GenericParameters.Add(parameter);
+                exitAwaitable.Parameters.Add(new ParameterDefinition(parameter));
+                exitAwaitable.Parameters.Add(new ParameterDefinition(module.TypeSystem.Int32));
+            }
+            var instance = new GenericInstanceMethod(exitAwaitable);
+            instance.GenericArguments.Add(awaitable);
+            return instance;
+        }
 
         public ProbeReferences(ModuleDefinition module)
         {
+            this.module = module;
             var assembly = FindOrAddAssemblyReference(module);
             probe = new TypeReference(Namespace, "Probe", module, assembly, valueType: false);
             AsyncCall = new TypeReference(Namespace, "AsyncCall", module, assembly, valueType: true);

@@ -5,14 +5,16 @@ namespace AsyncProf.Weaving
     public sealed class WeaveResult
     {
         public int SyncMethods { get; set; }
+        /// <summary>Ordinary methods returning an awaitable (kind "task").</summary>
+        public int TaskMethods { get; set; }
         public int AsyncMethods { get; set; }
         public int Iterators { get; set; }
         public int AsyncIterators { get; set; }
         public int Skipped { get; set; }
         public TimeSpan Elapsed { get; set; }
-        public int Total => SyncMethods + AsyncMethods + Iterators + AsyncIterators;
+        public int Total => SyncMethods + TaskMethods + AsyncMethods + Iterators + AsyncIterators;
 
         public override string ToString() =>
-            $"wove {Total} methods ({SyncMethods} sync, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators), skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
+            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators), skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
     }
 }

@@ -46,7 +46,7 @@ namespace AsyncProf.Tests.Build
             Assert.That(profiled.Log.Ran("AsyncProfWeave"), "weaving ran");
             var weave = profiled.Log.Tasks("WeaveAssembly").Single();
             var report = weave.GetMessages().Select(m => m.Text).Single(t => t.StartsWith("AsyncProf: ConsoleSample: wove ", StringComparison.Ordinal));
-            Assert.That(report, Does.Match(@"AsyncProf: ConsoleSample: wove \d+ methods \(\d+ sync, [1-9]\d* async, .*\), skipped 1, in \d+ ms"),
+            Assert.That(report, Does.Match(@"AsyncProf: ConsoleSample: wove \d+ methods \(\d+ sync, \d+ task-returning, [1-9]\d* async, .*\), skipped 1, in \d+ ms"),
                 "count and time reported at normal verbosity");
             Assert.That(profiled.Process.StdOut, Does.Contain("AsyncProf: ConsoleSample: wove "), "shown at -v:n");
             AssertSkipWarning(profiled.Log);

@@ -62,7 +62,8 @@ namespace AsyncProf.Tests.Infrastructure
     }
 
     public sealed record ProfiledFunction(long Id, string Name, string Kind, string? File, int Line, long Calls, long InFlight,
-        long Faults, long Suspends, long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes)
+        long Faults, long Suspends, long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes,
+        long Detached = 0, long Unobserved = 0)
     {
         internal static ProfiledFunction From(JsonElement e) => new(
             e.GetProperty("id").GetInt64(), e.GetProperty("name").GetString()!, e.GetProperty("kind").GetString()!,
@@ -70,7 +71,10 @@ namespace AsyncProf.Tests.Infrastructure
             e.GetProperty("line").GetInt32(), e.GetProperty("calls").GetInt64(), e.GetProperty("inFlight").GetInt64(),
             e.GetProperty("faults").GetInt64(), e.GetProperty("suspends").GetInt64(), e.GetProperty("wallNs").GetInt64(),
             e.GetProperty("cpuNs").GetInt64(), e.GetProperty("selfCpuNs").GetInt64(), e.GetProperty("allocBytes").GetInt64(),
-            e.GetProperty("selfAllocBytes").GetInt64());
+            e.GetProperty("selfAllocBytes").GetInt64(), Optional(e, "detached"), Optional(e, "unobserved"));
+
+        /// <summary>Fields added to asyncprof/1 later: 0 when a file does not have them.</summary>
+        internal static long Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
 
         public double WallMsPerCall => Calls == 0 ? 0 : WallNs / 1e6 / Calls;
         public double CpuMsPerCall => Calls == 0 ? 0 : CpuNs / 1e6 / Calls;
@@ -85,14 +89,17 @@ namespace AsyncProf.Tests.Infrastructure
     }
 
     public sealed record ProfiledNode(long Id, long? Parent, long Function, long Calls, long InFlight, long Faults, long Suspends,
-        long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes)
+        long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes, long Detached = 0, long Unobserved = 0)
     {
+        /// <summary>Some of its calls outlived their caller's call: not part of the caller's inclusive figures.</summary>
+        public bool IsDetached => Detached > 0;
+
         internal static ProfiledNode From(JsonElement e) => new(
             e.GetProperty("id").GetInt64(),
             e.GetProperty("parent").ValueKind == JsonValueKind.Null ? null : e.GetProperty("parent").GetInt64(),
             e.GetProperty("function").GetInt64(), e.GetProperty("calls").GetInt64(), e.GetProperty("inFlight").GetInt64(),
             e.GetProperty("faults").GetInt64(), e.GetProperty("suspends").GetInt64(), e.GetProperty("wallNs").GetInt64(),
             e.GetProperty("cpuNs").GetInt64(), e.GetProperty("selfCpuNs").GetInt64(), e.GetProperty("allocBytes").GetInt64(),
-            e.GetProperty("selfAllocBytes").GetInt64());
+            e.GetProperty("selfAllocBytes").GetInt64(), ProfiledFunction.Optional(e, "detached"), ProfiledFunction.Optional(e, "unobserved"));
     }
 }

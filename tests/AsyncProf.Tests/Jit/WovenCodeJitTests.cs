@@ -24,6 +24,8 @@ namespace AsyncProf.Tests.Jit
             foreach (var configuration in ZooApp.Configurations)
                 yield return new TestCaseData("AsyncZoo", configuration).SetArgDisplayNames("AsyncZoo", configuration);
             yield return new TestCaseData("SeedApp", "Release").SetArgDisplayNames("SeedApp", "Release");
+            foreach (var configuration in ZooApp.Configurations)
+                yield return new TestCaseData("TaskReturning", configuration).SetArgDisplayNames("TaskReturning", configuration);
         }
 
         [TestCaseSource(nameof(WovenFixtures))]
@@ -33,6 +35,10 @@ namespace AsyncProf.Tests.Jit
             if (app == "AsyncZoo")
             {
                 wovenAssembly = ZooApp.Woven(configuration).MainAssembly;
+            }
+            else if (app == "TaskReturning")
+            {
+                wovenAssembly = EndToEnd.TaskReturningApp.Woven(configuration).MainAssembly;
             }
             else
             {

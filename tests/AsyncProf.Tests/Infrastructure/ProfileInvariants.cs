@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Infrastructure
@@ -9,8 +8,8 @@ namespace AsyncProf.Tests.Infrastructure
     /// <summary>
     /// Relations every profile of code that does one thing at a time must satisfy (issue 7), whatever the code. Each
     /// check returns its failures (empty when it holds), each naming the function or node and its figures, so one
-    /// test shows them all. Read with the tests' own reader (<see cref="ProfileFile"/>); the fields added after the
-    /// first schema (<c>detached</c>, <c>unobserved</c>) are read from the JSON and count as 0 when absent.
+    /// test shows them all. Read with the tests' own reader (<see cref="ProfileFile"/>; <c>detached</c> and
+    /// <c>unobserved</c> count as 0 when a file lacks them).
     ///
     /// (a) <see cref="CpuAboveWallFailures"/>: every function with completed calls and none in flight has inclusive
     ///     CPU &lt;= inclusive wall + <see cref="CpuToleranceNs"/>. Sequential code cannot burn more CPU than the time
@@ -53,13 +52,12 @@ namespace AsyncProf.Tests.Infrastructure
 
         public static IReadOnlyList<string> ChildWallFailures(ProfileFile profile)
         {
-            var detached = OptionalById(profile, "tree", "detached");
             var byId = profile.Tree.ToDictionary(n => n.Id);
             var failures = new List<(long Excess, string Text)>();
             foreach (var child in profile.Tree)
             {
                 if (child.Parent is not long parentId || !byId.TryGetValue(parentId, out var parent)) continue;
-                if (parent.Calls == 0 || parent.InFlight > 0 || detached.GetValueOrDefault(child.Id) > 0) continue;
+                if (parent.Calls == 0 || parent.InFlight > 0 || child.IsDetached) continue;
                 if (child.WallNs <= parent.WallNs) continue;
                 var p = profile.FunctionById(parent.Function);
                 var c = profile.FunctionById(child.Function);
@@ -73,10 +71,6 @@ namespace AsyncProf.Tests.Infrastructure
         public static IReadOnlyList<string> CallAccountingFailures(ProfileFile profile)
         {
             var failures = new List<string>();
-            var nodeDetached = OptionalById(profile, "tree", "detached");
-            var nodeUnobserved = OptionalById(profile, "tree", "unobserved");
-            var fnDetached = OptionalById(profile, "functions", "detached");
-            var fnUnobserved = OptionalById(profile, "functions", "unobserved");
             var functionIds = profile.Functions.Select(f => f.Id).ToHashSet();
 
             var seen = new HashSet<long>();
@@ -89,10 +83,9 @@ namespace AsyncProf.Tests.Infrastructure
                 seen.Add(n.Id);
                 if (n.Calls < 0 || n.InFlight < 0 || n.Faults < 0) failures.Add($"{where}: negative count (calls {n.Calls}, inFlight {n.InFlight}, faults {n.Faults})");
                 if (n.Faults > n.Calls) failures.Add($"{where}: {n.Faults} faults > {n.Calls} completed calls");
-                var d = nodeDetached.GetValueOrDefault(n.Id);
-                if (d < 0 || d > n.Calls + n.InFlight) failures.Add($"{where}: detached {d} outside 0..calls + inFlight ({n.Calls + n.InFlight})");
-                var u = nodeUnobserved.GetValueOrDefault(n.Id);
-                if (u < 0 || u > n.Calls) failures.Add($"{where}: unobserved {u} outside 0..calls ({n.Calls})");
+                if (n.Detached < 0 || n.Detached > n.Calls + n.InFlight)
+                    failures.Add($"{where}: detached {n.Detached} outside 0..calls + inFlight ({n.Calls + n.InFlight})");
+                if (n.Unobserved < 0 || n.Unobserved > n.Calls) failures.Add($"{where}: unobserved {n.Unobserved} outside 0..calls ({n.Calls})");
                 if (n.Calls == 0 && n.WallNs != 0) failures.Add($"{where}: wall {Ms(n.WallNs)} without a completed call");
             }
 
@@ -111,22 +104,12 @@ namespace AsyncProf.Tests.Infrastructure
                 Sum("inFlight", f.InFlight, nodes.Sum(n => n.InFlight));
                 Sum("faults", f.Faults, nodes.Sum(n => n.Faults));
                 Sum("suspends", f.Suspends, nodes.Sum(n => n.Suspends));
-                Sum("detached", fnDetached.GetValueOrDefault(f.Id), nodes.Sum(n => nodeDetached.GetValueOrDefault(n.Id)));
-                Sum("unobserved", fnUnobserved.GetValueOrDefault(f.Id), nodes.Sum(n => nodeUnobserved.GetValueOrDefault(n.Id)));
+                Sum("detached", f.Detached, nodes.Sum(n => n.Detached));
+                Sum("unobserved", f.Unobserved, nodes.Sum(n => n.Unobserved));
                 var overEdges = edgeCalls.GetValueOrDefault(f.Id);
                 if (overEdges != f.Calls) failures.Add($"{where}: calls {f.Calls}, but the edges into it carry {overEdges}");
             }
             return failures;
-        }
-
-        /// <summary>An integer field of the entries of a top-level array by id; absent fields are left out (read as 0).</summary>
-        static Dictionary<long, long> OptionalById(ProfileFile profile, string array, string field)
-        {
-            var values = new Dictionary<long, long>();
-            foreach (var e in profile.RootElement.GetProperty(array).EnumerateArray())
-                if (e.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number)
-                    values[e.GetProperty("id").GetInt64()] = v.GetInt64();
-            return values;
         }
 
         static string Ms(long ns) => $"{ns / 1e6:F2} ms";

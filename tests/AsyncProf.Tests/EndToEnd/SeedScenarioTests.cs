@@ -276,6 +276,9 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void The_profile_invariants_hold() => ProfileInvariants.AssertHold(_profile);
+
+        [Test]
         public void Function_totals_are_the_sums_over_their_nodes()
         {
             var failures = new List<string>();

@@ -84,6 +84,16 @@ namespace AsyncProf.Tests.Zoo
         }
 
         [Test]
+        public void The_call_accounting_and_cpu_invariants_hold()
+        {
+            // The zoo runs on a single-threaded pump but has WhenAll and parallel sections (Threads): the per-node wall
+            // rule does not apply to concurrent calls of one node, the accounting and CPU-within-wall rules do.
+            var profile = ZooApp.Run(configuration).Profile;
+            var failures = ProfileInvariants.CallAccountingFailures(profile).Concat(ProfileInvariants.CpuAboveWallFailures(profile)).ToList();
+            Assert.That(failures, Is.Empty);
+        }
+
+        [Test]
         public void Expectations_are_well_formed()
         {
             var all = Expectations;

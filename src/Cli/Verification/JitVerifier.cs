@@ -7,15 +7,20 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text;
 
-namespace AsyncProf.Tests.Jit
+namespace AsyncProf.Cli
 {
-    /// <summary>What <see cref="JitPreparer"/> did with one assembly.</summary>
+    /// <summary>What <see cref="JitVerifier"/> did with one assembly.</summary>
     public sealed class JitReport
     {
         public int Prepared { get; set; }
         public List<string> Failures { get; } = new();
+        /// <summary>The first failure, said for a user: the method, the IL offset when it can be found, the JIT's complaint.</summary>
+        public string? FirstFailure { get; set; }
+        /// <summary>A referenced assembly found in none of the folders searched, when that is what stopped the check.</summary>
+        public string? MissingReference { get; set; }
         /// <summary>Open generic methods or types no candidate type argument could close (constraints).</summary>
         public List<string> SkippedOpenGenerics { get; } = new();
+        internal (MethodBase method, Exception error)? FirstFailed { get; set; }
         /// <summary>Methods without IL (abstract, extern, runtime-implemented delegate members).</summary>
         public int WithoutBody { get; set; }
 
@@ -32,26 +37,73 @@ namespace AsyncProf.Tests.Jit
     /// <summary>
     /// Forces the JIT to compile every method with a body of an assembly (RuntimeHelpers.PrepareMethod), so invalid
     /// woven IL (InvalidProgramException, BadImageFormatException, missing members, bad generic references) shows
-    /// up even in methods the app never runs. The assembly is loaded into a fresh collectible load context that
-    /// resolves <c>AsyncProf</c> to the runtime already loaded in the test process and every other dependency from
-    /// the assembly's own folder; it is unloaded afterwards. Nothing is executed: static constructors do not run.
+    /// up even in methods the app never runs: <c>asyncprof verify</c>, <c>weave --verify</c> and the tests. The
+    /// assembly is loaded into a fresh collectible load context that resolves <c>AsyncProf</c> to the runtime this
+    /// process has loaded and every other dependency from the given folders; it is unloaded afterwards. Nothing is
+    /// executed: static constructors do not run.
     /// </summary>
-    public static class JitPreparer
+    public static class JitVerifier
     {
         const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic |
                                       BindingFlags.Instance | BindingFlags.Static;
 
-        public static JitReport PrepareAll(string assemblyPath)
+        public static JitReport PrepareAll(string assemblyPath) =>
+            Verify(assemblyPath, new[] { Path.GetDirectoryName(Path.GetFullPath(assemblyPath))! });
+
+        /// <summary>Compiles every method of the assembly at <paramref name="assemblyPath"/>, resolving its references from <paramref name="referenceFolders"/>.</summary>
+        public static JitReport Verify(string assemblyPath, IEnumerable<string> referenceFolders)
         {
-            var context = new WovenLoadContext(Path.GetDirectoryName(Path.GetFullPath(assemblyPath))!);
+            var full = Path.GetFullPath(assemblyPath);
+            var folders = new List<string> { Path.GetDirectoryName(full)! };
+            folders.AddRange(referenceFolders);
+            var context = new WovenLoadContext(folders);
+            JitReport report;
             try
             {
-                return PrepareAll(context.LoadFromAssemblyPath(Path.GetFullPath(assemblyPath)));
+                report = PrepareAll(context.LoadFromAssemblyPath(full));
+            }
+            catch (Exception e) when (e is FileNotFoundException || e is FileLoadException)
+            {
+                report = new JitReport();
+                report.Failures.Add("load: " + e.Message);
+                report.MissingReference = Missing(e);
+            }
+            catch (BadImageFormatException e)
+            {
+                report = new JitReport();
+                report.Failures.Add("load: " + e.Message);
+                report.FirstFailure = "the runtime refuses to load it (bad image)";
             }
             finally
             {
                 context.Unload();
             }
+            if (report.FirstFailure == null && report.MissingReference == null && report.FirstFailed != null)
+                report.FirstFailure = Explain(full, report.FirstFailed.Value.method, report.FirstFailed.Value.error);
+            return report;
+        }
+
+        /// <summary>The method, the IL offset where its stack goes wrong (read back with Cecil), and the JIT's exception.</summary>
+        static string Explain(string path, MethodBase method, Exception error)
+        {
+            var what = $"{Describe(method)}: {error.GetType().Name}";
+            try
+            {
+                using var module = Mono.Cecil.ModuleDefinition.ReadModule(path, new Mono.Cecil.ReaderParameters { InMemory = true });
+                var definition = module.LookupToken(method.MetadataToken) as Mono.Cecil.MethodDefinition;
+                var problem = definition?.HasBody == true ? StackCheck.FirstProblem(definition.Body) : null;
+                return problem != null ? $"{Describe(method)} at {problem} ({error.GetType().Name})" : what + " (IL offset not found)";
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                return what + " (IL offset not found)";
+            }
+        }
+
+        static string Missing(Exception e)
+        {
+            var name = e is FileNotFoundException f && f.FileName != null ? f.FileName : e.Message;
+            return $"it references {name}, found neither in the app folder, its deps.json packages, the NuGet cache nor the shared frameworks (add its folder with --references DIR)";
         }
 
         public static JitReport PrepareAll(Assembly assembly)
@@ -64,7 +116,12 @@ namespace AsyncProf.Tests.Jit
             }
             catch (ReflectionTypeLoadException e)
             {
-                foreach (var le in e.LoaderExceptions.Where(x => x != null)) report.Failures.Add("type load: " + le!.Message);
+                foreach (var le in e.LoaderExceptions.Where(x => x != null))
+                {
+                    report.Failures.Add("type load: " + le!.Message);
+                    if (le is FileNotFoundException || le is FileLoadException) report.MissingReference ??= Missing(le);
+                    else report.FirstFailure ??= "a type cannot be loaded: " + le.GetType().Name;
+                }
                 types = e.Types.Where(t => t != null).ToArray()!;
             }
 
@@ -140,6 +197,8 @@ namespace AsyncProf.Tests.Jit
             catch (Exception e)
             {
                 report.Failures.Add($"{Describe(method)}: {e.GetType().Name}: {e.Message}");
+                if (e is FileNotFoundException || e is FileLoadException) report.MissingReference ??= Missing(e);
+                report.FirstFailed ??= (method, e);
             }
         }
 
@@ -204,17 +263,21 @@ namespace AsyncProf.Tests.Jit
 
         sealed class WovenLoadContext : AssemblyLoadContext
         {
-            readonly string directory;
+            readonly List<string> folders;
 
-            public WovenLoadContext(string directory) : base("jit-check " + directory, isCollectible: true) => this.directory = directory;
+            public WovenLoadContext(List<string> folders) : base("jit-check " + folders[0], isCollectible: true) => this.folders = folders;
 
             protected override Assembly? Load(AssemblyName name)
             {
-                // Woven code must bind to the very runtime the test process uses (one Probe, one Recorder).
+                // Woven code must bind to the very runtime this process uses (one Probe, one Recorder).
                 if (name.Name == typeof(AsyncProf.Probe).Assembly.GetName().Name)
                     return typeof(AsyncProf.Probe).Assembly;
-                var candidate = Path.Combine(directory, name.Name + ".dll");
-                return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+                foreach (var folder in folders)
+                {
+                    var candidate = Path.Combine(folder, name.Name + ".dll");
+                    if (File.Exists(candidate)) return LoadFromAssemblyPath(candidate);
+                }
+                return null;
             }
         }
     }

@@ -185,16 +185,18 @@ namespace AsyncProf.Cli
                 }
             }
 
-            /// <summary>A TypeDefOrRefOrSpec coded index whose row must exist.</summary>
+            /// <summary>A TypeDefOrRef coded index whose row must exist.</summary>
             void TypeHandle(ref BlobReader r)
             {
                 var coded = r.ReadCompressedInteger();
                 var row = coded >> 2;
+                // A type specification here is not allowed (II.23.2.8), and Cecil follows it: one that names
+                // itself recursed until the stack overflowed, which no handler can catch.
                 var table = (coded & 3) switch
                 {
                     0 => TableIndex.TypeDef,
                     1 => TableIndex.TypeRef,
-                    2 => TableIndex.TypeSpec,
+                    2 => throw new DamagedSignature("refers to a type specification where only a type definition or reference may stand"),
                     _ => throw new DamagedSignature("refers to a type through an invalid index"),
                 };
                 if (row == 0 || row > md.GetTableRowCount(table)) throw new DamagedSignature("refers to a type that does not exist");

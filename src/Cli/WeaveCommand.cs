@@ -73,7 +73,11 @@ namespace AsyncProf.Cli
                     var settings = SettingsFor(parsed, input, references, keyFile);
                     var result = WeaveOne(input, woven, settings, log, stdout);
                     if (result == null) continue;
-                    if (parsed.Has("verify")) VerifyStaged(input, woven, settings.ReferenceSearchPaths);
+                    if (parsed.Has("verify") && VerifyStaged(input, woven, settings.ReferenceSearchPaths) is string problem)
+                    {
+                        stdout.WriteLine($"skipped {input.DisplayPath}: {problem}");
+                        continue;
+                    }
                     staged.Add(new Staged(input, woven, destination, result));
                 }
                 progress.Clear();
@@ -120,7 +124,7 @@ namespace AsyncProf.Cli
             }
             catch (WeavingException e)
             {
-                var problem = StripFilePrefix(ConsoleText.OneLine(e.Message), input);
+                var problem = StripFilePrefix(ConsoleText.OneLine(e.Message), input, woven);
                 if (input.Explicit) throw new InputException($"{input.DisplayPath}: {problem}", e);
                 stdout.WriteLine($"skipped {input.DisplayPath}: {problem}");
                 return null;
@@ -136,14 +140,29 @@ namespace AsyncProf.Cli
             }
         }
 
-        static void VerifyStaged(WeaveInput input, string woven, IEnumerable<string> referenceFolders)
+        /// <summary>
+        /// JIT-compiles the woven copy. When it does not compile, the input is compiled too: an input whose own code
+        /// does not compile (damaged IL) is bad input; woven code that fails where the input compiled is our bug.
+        /// Returns the problem for a folder's file (skipped); throws for a file named explicitly.
+        /// </summary>
+        static string? VerifyStaged(WeaveInput input, string woven, IEnumerable<string> referenceFolders)
         {
             var report = JitVerifier.Verify(woven, referenceFolders);
+            string? problem = null;
             if (report.MissingReference != null)
-                throw new InputException($"{input.DisplayPath}: woven, but cannot be verified: {report.MissingReference}; nothing was written");
-            if (report.FirstFailure != null)
-                throw new InternalFailureException($"{input.DisplayPath}: the woven code does not compile: {report.FirstFailure}; nothing was written (an AsyncProf bug: please report it)",
-                    new InvalidProgramException(report.ToString()));
+                problem = $"woven, but cannot be verified: {report.MissingReference}; nothing was written";
+            else if (report.FirstFailure != null)
+            {
+                var original = JitVerifier.Verify(input.RealPath, referenceFolders);
+                if (original.FirstFailure == null && original.MissingReference == null)
+                    throw new InternalFailureException($"{input.DisplayPath}: the woven code does not compile: {report.FirstFailure}; nothing was written (an AsyncProf bug: please report it)",
+                        new InvalidProgramException(report.ToString()));
+                problem = $"its own code does not compile (damaged IL?): {original.MissingReference ?? original.FirstFailure}; nothing was written";
+            }
+            if (problem == null) return null;
+            problem = ConsoleText.OneLine(problem);
+            if (input.Explicit) throw new InputException($"{input.DisplayPath}: {problem}");
+            return problem;
         }
 
         /// <summary>Keeps the originals (in place), gives the woven file the original's permissions, renames it into place.</summary>
@@ -206,9 +225,9 @@ namespace AsyncProf.Cli
         }
 
         /// <summary>The weaver's messages start with the file; in a "FILE: ..." line say it once.</summary>
-        static string StripFilePrefix(string message, WeaveInput input)
+        static string StripFilePrefix(string message, WeaveInput input, string woven)
         {
-            foreach (var prefix in new[] { input.RealPath, Path.GetFullPath(input.DisplayPath), input.DisplayPath, Path.GetFileName(input.RealPath) })
+            foreach (var prefix in new[] { input.RealPath, woven, Path.GetFullPath(input.DisplayPath), input.DisplayPath, Path.GetFileName(input.RealPath) })
                 if (message.StartsWith(prefix + ": ", StringComparison.Ordinal)) return message.Substring(prefix.Length + 2);
             return message;
         }

@@ -168,7 +168,8 @@ namespace AsyncProf.Weaving
                 }
                 catch (Exception e) when (!(e is IOException || e is UnauthorizedAccessException))
                 {
-                    throw new WeavingException(outputPath + ": cannot write the woven assembly: " + e.Message, e);
+                    // Cecil read it, yet cannot write it back: values it took on trust (a damaged input).
+                    throw new WeavingException(outputPath + ": " + DamageMessages.Unwritable(e), e);
                 }
                 if (symbols != null)
                     File.WriteAllBytes(symbols.TempPath, pdb!.ToArray());

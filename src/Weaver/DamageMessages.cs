@@ -14,6 +14,9 @@ namespace AsyncProf.Weaving
             "it needs " + (reference == null ? "a referenced assembly" : reference.Name + " " + reference.Version) +
             ", found neither in the app folder, its deps.json packages, the NuGet cache nor the shared frameworks (add its folder with --references DIR)";
 
+        public static string Unwritable(Exception e) =>
+            "damaged metadata: it was read, but cannot be written back (" + (e is OutOfMemoryException ? "a size in it is impossibly large" : "a value in it is out of range") + ")" + Advice;
+
         public static string Unreadable(Exception e) => e switch
         {
             BadImageFormatException _ => "not a readable .NET assembly: its headers or metadata are damaged" + Advice,

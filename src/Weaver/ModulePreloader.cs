@@ -57,7 +57,9 @@ namespace AsyncProf.Weaving
                         if (!m.HasBody) continue;
                         part = "method bodies";
                         var body = m.Body;
-                        _ = body.Instructions.Count;
+                        foreach (var instruction in body.Instructions)
+                            if (instruction.Operand is MemberReference member && !(member is TypeReference))
+                                Require(member.DeclaringType != null);
                         foreach (var v in body.Variables) _ = v.VariableType;
                         foreach (var h in body.ExceptionHandlers) _ = h.CatchType;
                     }
@@ -92,6 +94,11 @@ namespace AsyncProf.Weaving
             }
         }
 
+        static void Require(bool wellFormed)
+        {
+            if (!wellFormed) throw new System.IO.InvalidDataException("a reference without its type");
+        }
+
         static void TouchScope(ScopeDebugInformation? scope, int depth)
         {
             if (scope == null || depth > 1000) return;
@@ -113,7 +120,8 @@ namespace AsyncProf.Weaving
         {
             foreach (var a in attributes)
             {
-                _ = a.Constructor;
+                // Cecil gives a damaged reference a null type; the weaver would trip over it later.
+                Require(a.Constructor?.DeclaringType != null);
                 // Reading any of these parses the attribute's blob.
                 _ = a.HasConstructorArguments;
                 _ = a.HasProperties;

@@ -68,11 +68,11 @@ namespace AsyncProf.Cli
                 report.Failures.Add("load: " + e.Message);
                 report.MissingReference = Missing(e);
             }
-            catch (BadImageFormatException e)
+            catch (Exception e) when (!(e is OutOfMemoryException))
             {
                 report = new JitReport();
-                report.Failures.Add("load: " + e.Message);
-                report.FirstFailure = "the runtime refuses to load it (bad image)";
+                report.Failures.Add("load: " + e.GetType().Name + ": " + e.Message);
+                report.FirstFailure = $"the runtime refuses to load it ({e.GetType().Name})";
             }
             finally
             {
@@ -127,43 +127,75 @@ namespace AsyncProf.Cli
 
             // Type arguments for constraints no basic type satisfies (INotifyCompletion, IAsyncStateMachine, the
             // app's own interfaces...): the assembly's own concrete types, then a few framework ones.
-            var concrete = types.Concat(WellKnownTypes)
-                .Where(t => !t.IsAbstract && !t.IsInterface && !t.ContainsGenericParameters && !t.IsByRefLike).ToList();
+            var concrete = types.Concat(WellKnownTypes).Where(IsConcrete).ToList();
 
-            foreach (var global in assembly.ManifestModule.GetMethods(Declared))
-                Prepare(global, report, concrete);
-
-            foreach (var type in types)
+            Guarded(report, "<Module>", () =>
             {
-                if (!type.IsGenericTypeDefinition)
-                {
-                    foreach (var method in MethodsOf(type)) Prepare(method, report, concrete);
-                    continue;
-                }
-                var closed = Close(type.GetGenericArguments(), args => type.MakeGenericType(args), concrete);
-                if (closed == null)
-                {
-                    var count = MethodsOf(type).Count(HasBody);
-                    report.SkippedOpenGenerics.Add($"type {type.FullName} ({count} methods)");
-                    continue;
-                }
-                foreach (var open in MethodsOf(type))
-                {
-                    if (!HasBody(open)) { report.WithoutBody++; continue; }
-                    MethodBase onClosed;
-                    try
-                    {
-                        onClosed = MethodBase.GetMethodFromHandle(open.MethodHandle, closed.TypeHandle)!;
-                    }
-                    catch (Exception e)
-                    {
-                        report.Failures.Add($"{Describe(open)} on {closed}: {e.GetType().Name}: {e.Message}");
-                        continue;
-                    }
-                    Prepare(onClosed, report, concrete);
-                }
-            }
+                foreach (var global in assembly.ManifestModule.GetMethods(Declared))
+                    Prepare(global, report, concrete);
+            });
+            foreach (var type in types)
+                Guarded(report, SafeName(type), () => PrepareType(type, report, concrete));
             return report;
+        }
+
+        /// <summary>A type the runtime cannot even list the members of (a damaged reference, a bad layout) is a failure too.</summary>
+        static void Guarded(JitReport report, string typeName, Action prepare)
+        {
+            try
+            {
+                prepare();
+            }
+            catch (Exception e) when (!(e is OutOfMemoryException))
+            {
+                report.Failures.Add($"type {typeName}: {e.GetType().Name}: {e.Message}");
+                if (e is FileNotFoundException || e is FileLoadException) report.MissingReference ??= Missing(e);
+                else report.FirstFailure ??= $"type {typeName} cannot be loaded ({e.GetType().Name})";
+            }
+        }
+
+        static string SafeName(Type type)
+        {
+            try { return type.FullName ?? type.Name; }
+            catch (Exception) { return "?"; }
+        }
+
+        static void PrepareType(Type type, JitReport report, List<Type> concrete)
+        {
+            if (!type.IsGenericTypeDefinition)
+            {
+                foreach (var method in MethodsOf(type)) Prepare(method, report, concrete);
+                return;
+            }
+            var closed = Close(type.GetGenericArguments(), args => type.MakeGenericType(args), concrete);
+            if (closed == null)
+            {
+                var count = MethodsOf(type).Count(HasBody);
+                report.SkippedOpenGenerics.Add($"type {type.FullName} ({count} methods)");
+                return;
+            }
+            foreach (var open in MethodsOf(type))
+            {
+                if (!HasBody(open)) { report.WithoutBody++; continue; }
+                MethodBase onClosed;
+                try
+                {
+                    onClosed = MethodBase.GetMethodFromHandle(open.MethodHandle, closed.TypeHandle)!;
+                }
+                catch (Exception e)
+                {
+                    report.Failures.Add($"{Describe(open)} on {closed}: {e.GetType().Name}: {e.Message}");
+                    report.FirstFailed ??= (open, e);
+                    continue;
+                }
+                Prepare(onClosed, report, concrete);
+            }
+        }
+
+        static bool IsConcrete(Type t)
+        {
+            try { return !t.IsAbstract && !t.IsInterface && !t.ContainsGenericParameters && !t.IsByRefLike; }
+            catch (Exception) { return false; } // a type that cannot load is reported when its turn comes
         }
 
         static IEnumerable<MethodBase> MethodsOf(Type type) =>

@@ -25,7 +25,7 @@ namespace AsyncProf.Cli
             }
             // .NET reports FIFOs, sockets and devices as zero-length files; an empty file is no assembly either.
             if (info.Length == 0)
-                throw new InputException($"{path}: empty, or not a regular file (a FIFO, socket or device): not an assembly");
+                throw new InputException($"{path}: empty, or not a regular file (a FIFO, socket or device): not a .NET assembly");
             return info.FullName;
         }
 

@@ -72,7 +72,7 @@ namespace AsyncProf.Cli
             {
                 report = new JitReport();
                 report.Failures.Add("load: " + e.GetType().Name + ": " + e.Message);
-                report.FirstFailure = $"the runtime refuses to load it ({e.GetType().Name})";
+                report.FirstFailure = $"the runtime refuses to load it: {InWords(e)}";
             }
             finally
             {
@@ -86,19 +86,34 @@ namespace AsyncProf.Cli
         /// <summary>The method, the IL offset where its stack goes wrong (read back with Cecil), and the JIT's exception.</summary>
         static string Explain(string path, MethodBase method, Exception error)
         {
-            var what = $"{Describe(method)}: {error.GetType().Name}";
+            var what = $"{Describe(method)}: {InWords(error)}";
             try
             {
                 using var module = Mono.Cecil.ModuleDefinition.ReadModule(path, new Mono.Cecil.ReaderParameters { InMemory = true });
                 var definition = module.LookupToken(method.MetadataToken) as Mono.Cecil.MethodDefinition;
                 var problem = definition?.HasBody == true ? StackCheck.FirstProblem(definition.Body) : null;
-                return problem != null ? $"{Describe(method)} at {problem} ({error.GetType().Name})" : what + " (IL offset not found)";
+                return problem != null ? $"{Describe(method)} at {problem} ({InWords(error)})" : what + " (IL offset not found)";
             }
             catch (Exception e) when (!(e is OutOfMemoryException))
             {
                 return what + " (IL offset not found)";
             }
         }
+
+        /// <summary>What the runtime's exception means, for the one-line report (the full texts stay in <see cref="JitReport.Failures"/>).</summary>
+        static string InWords(Exception e) => e switch
+        {
+            InvalidProgramException _ => "invalid IL",
+            TypeLoadException _ => "a type it names cannot be loaded (wrong name, layout or assembly)",
+            MissingMethodException _ => "it names a method that does not exist",
+            MissingFieldException _ => "it names a field that does not exist",
+            MissingMemberException _ => "it names a member that does not exist",
+            BadImageFormatException _ => "its metadata or IL is malformed",
+            System.Security.VerificationException _ => "unverifiable code",
+            FileNotFoundException _ => "a referenced assembly is missing",
+            FileLoadException _ => "a referenced assembly cannot be loaded",
+            _ => "the JIT refuses it",
+        };
 
         static string Missing(Exception e)
         {
@@ -120,7 +135,7 @@ namespace AsyncProf.Cli
                 {
                     report.Failures.Add("type load: " + le!.Message);
                     if (le is FileNotFoundException || le is FileLoadException) report.MissingReference ??= Missing(le);
-                    else report.FirstFailure ??= "a type cannot be loaded: " + le.GetType().Name;
+                    else report.FirstFailure ??= "a type cannot be loaded: " + InWords(le);
                 }
                 types = e.Types.Where(t => t != null).ToArray()!;
             }
@@ -150,7 +165,7 @@ namespace AsyncProf.Cli
             {
                 report.Failures.Add($"type {typeName}: {e.GetType().Name}: {e.Message}");
                 if (e is FileNotFoundException || e is FileLoadException) report.MissingReference ??= Missing(e);
-                else report.FirstFailure ??= $"type {typeName} cannot be loaded ({e.GetType().Name})";
+                else report.FirstFailure ??= $"type {typeName} cannot be loaded: {InWords(e)}";
             }
         }
 

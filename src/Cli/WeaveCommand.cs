@@ -49,11 +49,15 @@ namespace AsyncProf.Cli
             var inputs = WeaveInputs.Collect(parsed.Positionals, inPlace: outputDir == null, stdout);
             var outputFull = outputDir == null ? null : Path.GetFullPath(outputDir);
             string DestinationOf(WeaveInput i) => outputFull == null ? i.RealPath : Path.Combine(outputFull, Path.GetFileName(i.DisplayPath));
-            string DeployedAs(WeaveInput i) => outputFull == null ? Path.GetFullPath(i.DisplayPath) : DestinationOf(i);
+            // Where the runtime goes: beside the file as named (the app folder of a linked library) and, for a link,
+            // beside its target too (the host resolves a linked main assembly to its target's folder).
+            IEnumerable<string> DeployedAs(WeaveInput i) => outputFull == null
+                ? new[] { Path.GetFullPath(i.DisplayPath), i.RealPath }.Distinct(StringComparer.Ordinal)
+                : new[] { DestinationOf(i) };
             if (!dryRun)
                 foreach (var input in inputs)
                     if (outputFull == null || Directory.Exists(outputFull))
-                        RuntimeDeployment.CheckDepsFiles(DeployedAs(input));
+                        foreach (var place in DeployedAs(input)) RuntimeDeployment.CheckDepsFiles(place);
 
             if (outputFull != null && !dryRun) Directory.CreateDirectory(outputFull);
             var staging = new Dictionary<string, StagingFolder>(StringComparer.Ordinal);
@@ -95,8 +99,11 @@ namespace AsyncProf.Cli
                     Commit(s, inPlace: outputFull == null);
                     var shown = outputFull == null ? s.Input.DisplayPath : Path.Combine(outputDir!, Path.GetFileName(s.Destination));
                     stdout.WriteLine($"{shown}: {s.Result}{(parsed.Has("verify") ? " (verified: every method compiles)" : "")}");
-                    var deployment = Deploy(DeployedAs(s.Input), backup: outputFull == null, shown);
-                    if (parsed.Has("verbose")) stdout.WriteLine("  " + deployment);
+                    foreach (var place in DeployedAs(s.Input))
+                    {
+                        var deployment = Deploy(place, backup: outputFull == null, shown);
+                        if (parsed.Has("verbose")) stdout.WriteLine("  " + deployment);
+                    }
                 }
                 return ExitCodes.Success;
             }

@@ -214,6 +214,7 @@ namespace AsyncProf.Tests.Cli
                 TestContext.Out.WriteLine("broke " + method.FullName);
             }
             File.Move(_dll + ".broken", _dll, overwrite: true);
+            File.Delete(Path.ChangeExtension(_dll, ".pdb")); // it no longer matches
 
             var verify = CliRunner.Run("verify", _dll);
             AssertOneError(verify, "SeedApp.dll", "does not compile", "SeedApp.Program::", "at IL_0000", "pops 1 values from a stack of 0");
@@ -222,6 +223,29 @@ namespace AsyncProf.Tests.Cli
             var before = Snapshot();
             AssertOneError(Weave(_dll, "--verify"), "SeedApp.dll", "its own code does not compile", "nothing was written");
             AssertUntouched(before);
+        }
+    
+        [Test]
+        public void Verify_names_a_reference_found_nowhere()
+        {
+            // A method that creates an object of a type from an assembly that is not anywhere the host would look.
+            using (var module = Mono.Cecil.ModuleDefinition.ReadModule(_dll, new Mono.Cecil.ReaderParameters { InMemory = true }))
+            {
+                var missing = new Mono.Cecil.AssemblyNameReference("Nowhere.Lib", new Version(1, 2, 3, 4));
+                module.AssemblyReferences.Add(missing);
+                var type = new Mono.Cecil.TypeReference("Nowhere", "Thing", module, missing);
+                var ctor = new Mono.Cecil.MethodReference(".ctor", module.TypeSystem.Void, type) { HasThis = true };
+                var method = new Mono.Cecil.MethodDefinition("UsesNowhere", Mono.Cecil.MethodAttributes.Public | Mono.Cecil.MethodAttributes.Static, module.TypeSystem.Object);
+                var il = method.Body.GetILProcessor();
+                il.Emit(Mono.Cecil.Cil.OpCodes.Newobj, ctor);
+                il.Emit(Mono.Cecil.Cil.OpCodes.Ret);
+                module.GetTypes().First(t => t.Name == "Program").Methods.Add(method);
+                module.Write(_dll + ".tmp");
+            }
+            File.Move(_dll + ".tmp", _dll, overwrite: true);
+            File.Delete(Path.ChangeExtension(_dll, ".pdb"));
+
+            AssertOneError(CliRunner.Run("verify", _dll), "SeedApp.dll", "cannot be verified", "Nowhere.Lib", "--references");
         }
     }
 }

@@ -44,6 +44,12 @@ namespace AsyncProf.Cli
                 problem = "damaged metadata: a table row or index points outside its table";
                 return AssemblyKind.Damaged;
             }
+            catch (Exception e) when (!(e is IOException || e is UnauthorizedAccessException || e is OutOfMemoryException))
+            {
+                // Damaged header sizes make System.Reflection.Metadata overflow (OverflowException) or step out of range.
+                problem = "damaged metadata: its headers or heaps cannot be read";
+                return AssemblyKind.Damaged;
+            }
         }
 
         static AssemblyKind ClassifyReadable(Stream stream, out string problem)

@@ -27,62 +27,42 @@ namespace AsyncProf.Cli
         public static string? FindProblem(MetadataReader md)
         {
             var where = "";
+            var specs = new SpecState();
             try
             {
                 where = "a type specification";
                 for (int row = 1, n = md.GetTableRowCount(TableIndex.TypeSpec); row <= n; row++)
-                {
-                    var r = md.GetBlobReader(md.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature);
-                    new Walker(md).Type(ref r, 0);
-                }
+                    new Walker(md, specs).TypeSpec(row, 0);
                 where = "a method signature";
                 foreach (var h in md.MethodDefinitions)
                 {
                     var r = md.GetBlobReader(md.GetMethodDefinition(h).Signature);
-                    new Walker(md).Method(ref r, 0);
+                    new Walker(md, specs).Method(ref r, 0);
                 }
                 where = "a field signature";
                 foreach (var h in md.FieldDefinitions)
                 {
                     var r = md.GetBlobReader(md.GetFieldDefinition(h).Signature);
-                    new Walker(md).Field(ref r);
+                    new Walker(md, specs).Field(ref r);
                 }
                 where = "a property signature";
                 foreach (var h in md.PropertyDefinitions)
                 {
                     var r = md.GetBlobReader(md.GetPropertyDefinition(h).Signature);
-                    new Walker(md).Method(ref r, 0);
+                    new Walker(md, specs).Method(ref r, 0);
                 }
                 where = "a member reference";
                 foreach (var h in md.MemberReferences)
-                {
-                    var r = md.GetBlobReader(md.GetMemberReference(h).Signature);
-                    if (r.Length > 0 && (r.ReadSignatureHeader().Kind == SignatureKind.Field))
-                        new Walker(md).Type(ref r, 0);
-                    else
-                    {
-                        r.Reset();
-                        new Walker(md).Method(ref r, 0);
-                    }
-                }
+                    KindOrMethod(md, specs, md.GetMemberReference(h).Signature, SignatureKind.Field);
                 where = "a local variable signature";
                 for (int row = 1, n = md.GetTableRowCount(TableIndex.StandAloneSig); row <= n; row++)
-                {
-                    var r = md.GetBlobReader(md.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature);
-                    if (r.Length > 0 && r.ReadSignatureHeader().Kind == SignatureKind.LocalVariables)
-                        new Walker(md).Types(ref r, 0);
-                    else
-                    {
-                        r.Reset();
-                        new Walker(md).Method(ref r, 0);
-                    }
-                }
+                    KindOrMethod(md, specs, md.GetStandaloneSignature(MetadataTokens.StandaloneSignatureHandle(row)).Signature, SignatureKind.LocalVariables);
                 where = "a generic method instantiation";
                 for (int row = 1, n = md.GetTableRowCount(TableIndex.MethodSpec); row <= n; row++)
                 {
                     var r = md.GetBlobReader(md.GetMethodSpecification(MetadataTokens.MethodSpecificationHandle(row)).Signature);
                     if (r.ReadSignatureHeader().Kind != SignatureKind.MethodSpecification) throw new DamagedSignature("is not an instantiation");
-                    new Walker(md).Types(ref r, 0);
+                    new Walker(md, specs).Types(ref r, 0);
                 }
                 return null;
             }
@@ -96,12 +76,38 @@ namespace AsyncProf.Cli
             }
         }
 
+        /// <summary>The type specifications walked so far, and those being walked.</summary>
+        sealed class SpecState
+        {
+            public readonly System.Collections.Generic.HashSet<int> Done = new();
+            public readonly System.Collections.Generic.HashSet<int> Active = new();
+        }
+
+        /// <summary>A blob that is either of <paramref name="kind"/> (a field type, or local variable types) or a method signature.</summary>
+        static void KindOrMethod(MetadataReader md, SpecState specs, BlobHandle blob, SignatureKind kind)
+        {
+            var r = md.GetBlobReader(blob);
+            if (r.Length > 0 && r.ReadSignatureHeader().Kind == kind)
+            {
+                if (kind == SignatureKind.Field) new Walker(md, specs).Type(ref r, 0);
+                else new Walker(md, specs).Types(ref r, 0);
+                return;
+            }
+            r.Reset();
+            new Walker(md, specs).Method(ref r, 0);
+        }
+
         /// <summary>One signature's reader state; <c>Type</c> recurses with the nesting depth.</summary>
         readonly struct Walker
         {
             readonly MetadataReader md;
+            readonly SpecState specs;
 
-            public Walker(MetadataReader md) => this.md = md;
+            public Walker(MetadataReader md, SpecState specs)
+            {
+                this.md = md;
+                this.specs = specs;
+            }
 
             public void Field(ref BlobReader r)
             {
@@ -145,7 +151,7 @@ namespace AsyncProf.Cli
                         Type(ref r, depth + 1);
                         return;
                     case 0x11: case 0x12: // valuetype, class
-                        TypeHandle(ref r);
+                        TypeHandle(ref r, depth);
                         return;
                     case 0x13: case 0x1E: // generic type / method parameter
                         if (r.ReadCompressedInteger() >= MaxGenericIndex) throw new DamagedSignature("names a generic parameter far beyond any real one");
@@ -167,7 +173,7 @@ namespace AsyncProf.Cli
                     {
                         var kind = r.ReadByte();
                         if (kind != 0x11 && kind != 0x12) throw new DamagedSignature("instantiates something that is not a type");
-                        TypeHandle(ref r);
+                        TypeHandle(ref r, depth);
                         var arguments = Count(ref r, "generic argument count");
                         if (arguments == 0 || arguments > MaxGenericIndex) throw new DamagedSignature("has an impossible number of generic arguments");
                         for (var i = 0; i < arguments; i++) Type(ref r, depth + 1);
@@ -177,7 +183,7 @@ namespace AsyncProf.Cli
                         Method(ref r, depth + 1);
                         return;
                     case 0x1F: case 0x20: // required / optional modifier, then the modified type
-                        TypeHandle(ref r);
+                        TypeHandle(ref r, depth);
                         Type(ref r, depth + 1);
                         return;
                     default:
@@ -186,20 +192,34 @@ namespace AsyncProf.Cli
             }
 
             /// <summary>A TypeDefOrRef coded index whose row must exist.</summary>
-            void TypeHandle(ref BlobReader r)
+            void TypeHandle(ref BlobReader r, int depth)
             {
                 var coded = r.ReadCompressedInteger();
                 var row = coded >> 2;
-                // A type specification here is not allowed (II.23.2.8), and Cecil follows it: one that names
-                // itself recursed until the stack overflowed, which no handler can catch.
                 var table = (coded & 3) switch
                 {
                     0 => TableIndex.TypeDef,
                     1 => TableIndex.TypeRef,
-                    2 => throw new DamagedSignature("refers to a type specification where only a type definition or reference may stand"),
+                    2 => TableIndex.TypeSpec,
                     _ => throw new DamagedSignature("refers to a type through an invalid index"),
                 };
                 if (row == 0 || row > md.GetTableRowCount(table)) throw new DamagedSignature("refers to a type that does not exist");
+                if (table == TableIndex.TypeSpec) TypeSpec(row, depth);
+            }
+
+            /// <summary>
+            /// Cecil follows a type specification named inside a signature: one that names itself recursed until the
+            /// stack overflowed, which no handler can catch. Each is walked once; one met again while it is being
+            /// walked is a cycle.
+            /// </summary>
+            public void TypeSpec(int row, int depth)
+            {
+                if (specs.Done.Contains(row)) return;
+                if (!specs.Active.Add(row)) throw new DamagedSignature("names a type specification that contains itself");
+                var r = md.GetBlobReader(md.GetTypeSpecification(MetadataTokens.TypeSpecificationHandle(row)).Signature);
+                Type(ref r, depth + 1);
+                specs.Active.Remove(row);
+                specs.Done.Add(row);
             }
 
             /// <summary>A compressed count; each counted item takes at least one byte, so it cannot exceed the rest of the blob.</summary>

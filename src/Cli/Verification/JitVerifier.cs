@@ -117,7 +117,8 @@ namespace AsyncProf.Cli
 
         static string Missing(Exception e)
         {
-            var name = e is FileNotFoundException f && f.FileName != null ? f.FileName : e.Message;
+            var name = (e as FileNotFoundException)?.FileName ?? (e as FileLoadException)?.FileName;
+            if (name == null) return "a referenced assembly cannot be loaded (add its folder with --references DIR)";
             return $"it references {name}, found neither in the app folder, its deps.json packages, the NuGet cache nor the shared frameworks (add its folder with --references DIR)";
         }
 

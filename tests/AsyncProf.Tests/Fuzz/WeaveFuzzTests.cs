@@ -20,7 +20,7 @@ namespace AsyncProf.Tests.Fuzz
     [NonParallelizable]
     public class WeaveFuzzTests
     {
-        const int DefaultMutantsPerInput = 80;
+        const int DefaultMutantsPerInput = 60;
         /// <summary>A damaged input must fail within this heap (the weaver needs well under 100 MB for these).</summary>
         const string HeapLimit = "0x30000000"; // 768 MB
 

@@ -19,7 +19,7 @@ namespace AsyncProf.Weaving
 
         public static string Unreadable(Exception e) => e switch
         {
-            BadImageFormatException _ => "not a readable .NET assembly: its headers or metadata are damaged" + Advice,
+            BadImageFormatException _ => "not a .NET assembly, or one whose headers or metadata are damaged" + Advice,
             OutOfMemoryException _ => "damaged metadata: a size or count in it is impossibly large" + Advice,
             _ => "damaged metadata: it cannot be read" + Advice,
         };

@@ -15,6 +15,8 @@ namespace AsyncProf.Cli
         ReferenceAssembly,
         ReadyToRun,
         MixedMode,
+        /// <summary>Looks like a .NET assembly but its metadata cannot be read safely.</summary>
+        Damaged,
     }
 
     /// <summary>
@@ -31,6 +33,26 @@ namespace AsyncProf.Cli
         }
 
         public static AssemblyKind Classify(Stream stream, out string problem)
+        {
+            try
+            {
+                return ClassifyReadable(stream, out problem);
+            }
+            catch (BadImageFormatException)
+            {
+                // System.Reflection.Metadata reads lazily: a bad row or coded index shows up only when visited.
+                problem = "damaged metadata: a table row or index points outside its table";
+                return AssemblyKind.Damaged;
+            }
+            catch (Exception e) when (!(e is IOException || e is UnauthorizedAccessException || e is OutOfMemoryException))
+            {
+                // Damaged header sizes make System.Reflection.Metadata overflow (OverflowException) or step out of range.
+                problem = "damaged metadata: its headers or heaps cannot be read";
+                return AssemblyKind.Damaged;
+            }
+        }
+
+        static AssemblyKind ClassifyReadable(Stream stream, out string problem)
         {
             problem = "";
             using var pe = new PEReader(stream, PEStreamOptions.LeaveOpen);
@@ -69,8 +91,8 @@ namespace AsyncProf.Cli
             }
             catch (BadImageFormatException)
             {
-                problem = "not a .NET assembly (damaged metadata)";
-                return AssemblyKind.NotPortableExecutable;
+                problem = "damaged metadata: its headers or heaps cannot be read";
+                return AssemblyKind.Damaged;
             }
             if (!md.IsAssembly)
             {
@@ -84,6 +106,12 @@ namespace AsyncProf.Cli
                     problem = "reference assembly (metadata only, no code to weave; weave the implementation assembly)";
                     return AssemblyKind.ReferenceAssembly;
                 }
+            }
+            var damage = SignatureCheck.FindProblem(md);
+            if (damage != null)
+            {
+                problem = damage;
+                return AssemblyKind.Damaged;
             }
             return AssemblyKind.Weavable;
         }

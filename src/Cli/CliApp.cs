@@ -17,13 +17,15 @@ namespace AsyncProf.Cli
         {
             try
             {
-                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|report ...; see 'asyncprof --help')");
+                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report ...; see 'asyncprof --help')");
                 var command = args[0];
                 var rest = args.Skip(1).ToList();
                 switch (command)
                 {
                     case "weave": return WeaveCommand.Run(rest, stdout, stderr);
                     case "report": return ReportCommand.Run(rest, stdout, stderr);
+                    case "verify": return VerifyCommand.Run(rest, stdout, stderr);
+                    case "restore": return RestoreCommand.Run(rest, stdout, stderr);
                     case "help":
                         throw new HelpRequestedException(rest.Count > 0 ? rest[0] : null);
                     case "-h":
@@ -35,8 +37,8 @@ namespace AsyncProf.Cli
                         return ExitCodes.Success;
                     default:
                         throw new UsageException(command.StartsWith("-", StringComparison.Ordinal)
-                            ? $"unknown option '{command}' (a command comes first: weave or report; see 'asyncprof --help')"
-                            : $"unknown command '{command}' (commands: weave, report; see 'asyncprof --help')");
+                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore or report; see 'asyncprof --help')"
+                            : $"unknown command '{command}' (commands: weave, verify, restore, report; see 'asyncprof --help')");
                 }
             }
             catch (HelpRequestedException help)
@@ -45,6 +47,8 @@ namespace AsyncProf.Cli
                 {
                     "weave" => HelpText.Weave,
                     "report" => HelpText.Report,
+                    "verify" => HelpText.Verify,
+                    "restore" => HelpText.Restore,
                     _ => HelpText.Main,
                 });
                 return ExitCodes.Usage;
@@ -64,6 +68,11 @@ namespace AsyncProf.Cli
                 Error(stderr, e.Message);
                 return ExitCodes.BadInput;
             }
+            catch (OutOfMemoryException)
+            {
+                Error(stderr, "out of memory (the input may be damaged: a size in it is impossibly large)");
+                return ExitCodes.BadInput;
+            }
             catch (Exception e)
             {
                 var what = e is InternalFailureException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -75,7 +84,7 @@ namespace AsyncProf.Cli
         }
 
         static void Error(TextWriter stderr, string message) =>
-            stderr.WriteLine("asyncprof: " + message.Replace("\r", " ").Replace("\n", " ").Trim());
+            stderr.WriteLine("asyncprof: " + ConsoleText.OneLine(message));
 
         static string Version =>
             typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]

@@ -27,10 +27,11 @@ namespace AsyncProf.Cli
         public void Warning(string message, string? file = null, int line = 0)
         {
             Warnings++;
-            var where = file == null ? "" : line > 0 ? $"{file}({line}): " : $"{file}: ";
+            // The path once: messages that already start with it get no second copy.
+            var where = file == null || message.StartsWith(file + ":", System.StringComparison.Ordinal) ? "" : line > 0 ? $"{OneLine(file)}({line}): " : $"{OneLine(file)}: ";
             _err.WriteLine($"asyncprof: warning: {where}{OneLine(message)}");
         }
 
-        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ");
+        static string OneLine(string s) => ConsoleText.OneLine(s);
     }
 }

@@ -6,34 +6,67 @@ namespace AsyncProf.Cli
 @"asyncprof: a profiler for async .NET code.
 
 usage:
-  asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--verbose]
+  asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--dry-run]
+                  [--verify] [--key FILE] [--references DIR]... [--verbose]
+  asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
+  asyncprof restore <dll or folder>...
   asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
   asyncprof --version
 
 Weave the app's assemblies, run it with ASYNCPROF_OUTPUT=profile.json, then read the profile with
 'asyncprof report profile.json'. 'asyncprof <command> --help' tells more.
 
-exit codes: 0 done, 1 bad input (missing file, not a .NET assembly, reference or ReadyToRun assembly,
-already woven, bad profile), 2 usage error (and --help), 3 internal error.";
+exit codes: 0 done, 1 bad input (missing file, not a .NET assembly, damaged, reference or ReadyToRun
+assembly, already woven, read-only, bad profile, code that does not compile), 2 usage error (and --help),
+3 internal error (a bug in asyncprof: please report it).";
 
         public const string Weave =
-@"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--verbose]
+@"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--dry-run]
+                       [--verify] [--key FILE] [--references DIR]... [--verbose]
 
 Rewrites .NET assemblies so every method reports calls, wall time (awaits included), CPU time while running
 and allocations, then puts the profiler runtime AsyncProf.dll beside them and registers it in the app's
-deps.json so 'dotnet app.dll' still starts.
+deps.json so 'dotnet app.dll' still starts. Everything is checked and woven before any file is replaced: a
+damaged input or a malformed deps.json leaves every file as it was.
 
-  <dll>              an assembly to weave; one that cannot be woven (not .NET, reference assembly,
-                     ReadyToRun image, already woven) is an error
+  <dll>              an assembly to weave; one that cannot be woven (not .NET, damaged, reference assembly,
+                     ReadyToRun image, already woven, read-only) is an error. A symbolic link is followed: its
+                     target is woven and the link stays a link; FIFOs and devices are refused without opening
   <folder>           every managed .dll directly in it except AsyncProf*.dll; ones that cannot be woven
                      are skipped with one line each
   -o, --output DIR   write woven copies (with their .pdb) to DIR and leave the originals untouched;
-                     without it assemblies are rewritten in place. The runtime is registered in a deps.json
-                     in DIR when DIR has one (copy the whole app there to run it from DIR).
+                     without it assemblies are rewritten in place, keeping their permissions, and the
+                     originals (and deps.json) are kept in .asyncprof-backup/ for 'asyncprof restore'.
+                     The runtime is registered in a deps.json in DIR when DIR has one.
+  -n, --dry-run      weave in memory only: list what would be woven and why anything is skipped; writes nothing
+  --verify           JIT-compile every woven method before replacing anything (see 'asyncprof verify')
+  --key FILE         re-sign strong-named assemblies with this key pair (.snk), so the result still binds
+                     where its strong name is checked
+  -r, --references DIR  another folder to look for referenced assemblies in (besides the app folder, the
+                     packages its deps.json names in the NuGet cache, and the shared frameworks); repeatable
   --include PATTERN  weave only methods whose name (Namespace.Type.Method) matches; * matches any run of
                      characters; repeatable
   --exclude PATTERN  do not weave methods whose name matches; repeatable
-  -v, --verbose      print what the weaver does";
+  -v, --verbose      print what the weaver does
+
+Progress ([3/40] weaving ...) is shown on stderr only when it is a terminal and the run takes over a second.";
+
+        public const string Verify =
+@"usage: asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
+
+JIT-compiles every method of each assembly (generic ones instantiated where their constraints allow; nothing
+is run) and reports the first failure with the method and IL offset. References are found as 'weave' finds
+them. Exit 0 when everything compiles, 1 when something does not or a reference is missing.
+
+  -r, --references DIR  another folder to look for referenced assemblies in; repeatable
+  -v, --verbose      print every failure and every skipped open generic";
+
+        public const string Restore =
+@"usage: asyncprof restore <dll or folder>...
+
+Puts back, byte for byte, what in-place weaving replaced, from the folder's .asyncprof-backup/:
+  <folder>           every assembly, pdb and deps.json kept there; the runtime files weaving added are removed
+  <dll>              that assembly and its pdb";
 
         public const string Report =
 @"usage: asyncprof report <profile.json> [--format FMT] [-o FILE] [text options]

@@ -115,25 +115,10 @@ namespace AsyncProf.Cli
         /// <summary>Adds AsyncProf to one deps.json; returns true when the file lists it afterwards.</summary>
         static bool RegisterInDepsJson(string depsPath, string wovenFileName, string runtimePath)
         {
-            JsonObject root;
-            try
-            {
-                root = JsonNode.Parse(File.ReadAllText(depsPath), documentOptions: new JsonDocumentOptions
-                {
-                    AllowTrailingCommas = true,
-                    CommentHandling = JsonCommentHandling.Skip,
-                }) as JsonObject ?? throw new InvalidDataException("not a JSON object");
-            }
-            catch (Exception e) when (e is JsonException || e is InvalidDataException)
-            {
-                throw new InputException($"{depsPath}: cannot register the profiler runtime: not a valid deps.json ({e.Message.Split('\n')[0].Trim()})", e);
-            }
-
+            var root = ParseDeps(depsPath);
+            var targets = (JsonObject)root["targets"]!;
             var version = RuntimeVersion(runtimePath);
             var libraryKey = $"{RuntimeLibraryName}/{version}";
-
-            if (root["targets"] is not JsonObject targets || targets.Count == 0)
-                throw new InputException($"{depsPath}: cannot register the profiler runtime: no \"targets\" in this deps.json");
 
             var runtimeTarget = (root["runtimeTarget"] as JsonObject)?["name"]?.GetValue<string>();
             foreach (var (targetName, targetNode) in targets.ToList())
@@ -179,6 +164,47 @@ namespace AsyncProf.Cli
             return true;
         }
 
+        /// <summary>
+        /// The deps.json files <see cref="DeployBeside"/> would change for this assembly, each checked to be one it
+        /// can change: called before anything is written, so a malformed deps.json stops the run with every file as
+        /// it was.
+        /// </summary>
+        public static IReadOnlyList<string> CheckDepsFiles(string wovenDllPath)
+        {
+            var files = DepsFilesFor(Path.GetFullPath(wovenDllPath)).ToList();
+            foreach (var deps in files) ParseDeps(deps);
+            return files;
+        }
+
+        /// <summary>The files <see cref="DeployBeside"/> copies into <paramref name="folder"/> besides registering them.</summary>
+        public static IEnumerable<string> RuntimeFilesIn(string folder)
+        {
+            yield return Path.Combine(folder, RuntimeFileName);
+            yield return Path.Combine(folder, Path.ChangeExtension(RuntimeFileName, ".pdb"));
+            yield return Path.Combine(folder, ReportsFileName);
+        }
+
+        static JsonObject ParseDeps(string depsPath)
+        {
+            JsonObject root;
+            try
+            {
+                root = JsonNode.Parse(File.ReadAllText(depsPath), documentOptions: new JsonDocumentOptions
+                {
+                    AllowTrailingCommas = true,
+                    CommentHandling = JsonCommentHandling.Skip,
+                }) as JsonObject ?? throw new InvalidDataException("not a JSON object");
+            }
+            catch (Exception e) when (e is JsonException || e is InvalidDataException)
+            {
+                var where = e is JsonException j && j.LineNumber != null ? $" at line {j.LineNumber + 1}" : "";
+                throw new InputException($"{depsPath}: cannot register the profiler runtime: not a valid deps.json (malformed JSON{where}); nothing was changed", e);
+            }
+            if (root["targets"] is not JsonObject targets || targets.Count == 0)
+                throw new InputException($"{depsPath}: cannot register the profiler runtime: no \"targets\" in this deps.json; nothing was changed");
+            return root;
+        }
+
         static bool IsRuntimeKey(string key) => key.StartsWith(RuntimeLibraryName + "/", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
@@ -221,8 +247,16 @@ namespace AsyncProf.Cli
         static void WriteAtomically(string path, string text)
         {
             var temp = path + ".asyncprof-tmp";
-            File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, path, overwrite: true);
+            try
+            {
+                File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                InputFileCheck.CopyMode(path, temp);
+                File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
         }
     }
 }

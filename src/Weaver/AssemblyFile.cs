@@ -25,27 +25,69 @@ namespace AsyncProf.Weaving
 
             var pdbPath = Path.ChangeExtension(path, ".pdb");
             var pdb = File.Exists(pdbPath) ? TryReadAllBytes(pdbPath) : null;
+            ModuleDefinition module;
             try
             {
-                var module = ReadModule(image, pdb, path, settings, readSymbols: true);
-                if (pdb != null && !module.HasSymbols)
-                    log.Warning(pdbPath + ": does not match " + Path.GetFileName(path) + "; writing without symbols: stack traces lose line numbers", pdbPath);
-                return module;
-            }
-            catch (BadImageFormatException e)
-            {
-                throw new WeavingException(path + ": not a .NET assembly", e);
+                module = ReadModule(image, pdb, path, settings, readSymbols: true);
             }
             catch (Exception e) when (!(e is WeavingException))
             {
                 // Symbols are a bonus: a corrupt or foreign pdb must not stop weaving.
-                ModuleDefinition module;
-                try { module = ReadModule(image, null, path, settings, readSymbols: false); }
-                catch (BadImageFormatException inner) { throw new WeavingException(path + ": not a .NET assembly", inner); }
-                catch (Exception inner) { throw new WeavingException(path + ": cannot read assembly: " + inner.Message, inner); }
-                log.Warning(path + ": cannot read its symbols (" + e.Message + "); writing without them: stack traces lose line numbers", path);
+                module = ReadWithoutSymbols(image, path, settings);
+                log.Warning("cannot read its symbols (" + SymbolProblem(e) + "); writing without them: stack traces lose line numbers", path);
                 return module;
             }
+            LoadCode(module, path);
+            try
+            {
+                ModulePreloader.LoadSymbols(module);
+            }
+            catch (ModulePreloader.DamagedPart e)
+            {
+                Dispose(module);
+                module = ReadWithoutSymbols(image, path, settings);
+                log.Warning("cannot read its symbols (" + SymbolProblem(e.InnerException ?? e) + "); writing without them: stack traces lose line numbers", path);
+                return module;
+            }
+            if (pdb != null && !module.HasSymbols)
+                log.Warning("does not match " + Path.GetFileName(path) + "; writing without symbols: stack traces lose line numbers", pdbPath);
+            return module;
+        }
+
+        static ModuleDefinition ReadWithoutSymbols(byte[] image, string path, WeaverSettings settings)
+        {
+            ModuleDefinition module;
+            try { module = ReadModule(image, null, path, settings, readSymbols: false); }
+            catch (Exception inner) when (!(inner is WeavingException))
+            {
+                throw new WeavingException(path + ": " + DamageMessages.Unreadable(inner), inner);
+            }
+            LoadCode(module, path);
+            return module;
+        }
+
+        /// <summary>Reads every lazily read part now: damage found later would pass for a weaver bug.</summary>
+        static void LoadCode(ModuleDefinition module, string path)
+        {
+            try
+            {
+                ModulePreloader.LoadCode(module);
+            }
+            catch (ModulePreloader.DamagedPart e)
+            {
+                Dispose(module);
+                throw new WeavingException(path + ": damaged metadata: its " + e.Part + " cannot be read (the file is corrupt or truncated: rebuild it or copy it again)", e);
+            }
+        }
+
+        static string SymbolProblem(Exception e) => e is BadImageFormatException || e is ModulePreloader.DamagedPart
+            ? "the pdb is damaged"
+            : "the pdb is damaged or in a format Cecil cannot read";
+
+        static void Dispose(ModuleDefinition module)
+        {
+            module.AssemblyResolver?.Dispose();
+            module.Dispose();
         }
 
         static ModuleDefinition ReadModule(byte[] image, byte[]? pdb, string path, WeaverSettings settings, bool readSymbols)
@@ -111,7 +153,7 @@ namespace AsyncProf.Weaving
             }
             else if (provider != null)
             {
-                log.Warning(outputPath + ": symbols in " + provider.GetType().Name + " format cannot be written; the output has none", outputPath);
+                log.Warning("symbols in " + provider.GetType().Name + " format cannot be written; the output has none", outputPath);
             }
 
             var assembly = new PendingFile(outputPath);
@@ -126,7 +168,8 @@ namespace AsyncProf.Weaving
                 }
                 catch (Exception e) when (!(e is IOException || e is UnauthorizedAccessException))
                 {
-                    throw new WeavingException(outputPath + ": cannot write the woven assembly: " + e.Message, e);
+                    // Cecil read it, yet cannot write it back: values it took on trust (a damaged input).
+                    throw new WeavingException(outputPath + ": " + DamageMessages.Unwritable(e), e);
                 }
                 if (symbols != null)
                     File.WriteAllBytes(symbols.TempPath, pdb!.ToArray());

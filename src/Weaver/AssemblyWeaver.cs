@@ -24,6 +24,27 @@ namespace AsyncProf.Weaving
             var module = AssemblyFile.Read(inputPath, settings, log);
             try
             {
+                return WeaveAndWrite(module, inputPath, outputPath, settings, log, watch);
+            }
+            catch (AssemblyResolutionException e)
+            {
+                throw new WeavingException(inputPath + ": " + DamageMessages.MissingReference(e.AssemblyReference), e);
+            }
+            catch (WeavingException e) when (e.InnerException is AssemblyResolutionException r)
+            {
+                throw new WeavingException(inputPath + ": " + DamageMessages.MissingReference(r.AssemblyReference), e);
+            }
+            finally
+            {
+                // The resolver is ours (AssemblyFile created it) and may hold referenced assemblies open.
+                module.AssemblyResolver?.Dispose();
+                module.Dispose();
+            }
+        }
+
+        static WeaveResult WeaveAndWrite(ModuleDefinition module, string inputPath, string outputPath, WeaverSettings settings, IWeaverLog log, Stopwatch watch)
+        {
+            {
                 var result = Weave(module, inputPath, settings, log);
                 if (InputChecks.IsStrongNameSigned(module) && settings.StrongNameKeyFile == null)
                     log.Warning("strong-name signed, and no key was given to re-sign it: the woven assembly's " +
@@ -32,12 +53,6 @@ namespace AsyncProf.Weaving
                 result.Elapsed = watch.Elapsed;
                 log.Info(outputPath + ": " + result);
                 return result;
-            }
-            finally
-            {
-                // The resolver is ours (AssemblyFile created it) and may hold referenced assemblies open.
-                module.AssemblyResolver?.Dispose();
-                module.Dispose();
             }
         }
 

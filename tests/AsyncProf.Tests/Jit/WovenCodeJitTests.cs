@@ -5,6 +5,7 @@ using System.Linq;
 using System.Reflection;
 using System.Reflection.Emit;
 using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Cli;
 using AsyncProf.Tests.Zoo;
 using NUnit.Framework;
 
@@ -49,7 +50,7 @@ namespace AsyncProf.Tests.Jit
                     "jit-" + app.ToLowerInvariant() + "-" + configuration.ToLowerInvariant()).MainAssembly;
             }
 
-            var report = JitPreparer.PrepareAll(wovenAssembly);
+            var report = JitVerifier.PrepareAll(wovenAssembly);
             TestContext.Out.WriteLine($"{app} {configuration} ({wovenAssembly}): {report}");
             Assert.That(report.Failures, Is.Empty, report.ToString());
             Assert.That(report.Prepared, Is.GreaterThan(0), "prepared methods");
@@ -92,7 +93,7 @@ namespace AsyncProf.Tests.Jit
             EmitBroken(holder.DefineMethod("Broken", MethodAttributes.Public, typeof(int), Type.EmptyTypes));
             holder.CreateType();
 
-            var report = JitPreparer.PrepareAll(assembly);
+            var report = JitVerifier.PrepareAll(assembly);
             TestContext.Out.WriteLine(report.ToString());
             Assert.That(report.Failures, Has.Count.EqualTo(4), report.ToString());
             Assert.That(report.Failures, Has.All.Contains(nameof(InvalidProgramException)), report.ToString());

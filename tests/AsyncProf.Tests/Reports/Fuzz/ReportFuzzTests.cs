@@ -14,7 +14,7 @@ namespace AsyncProf.Tests.Reports.Fuzz
     /// terminal): mutants of real profiles (fixed seeds; <c>ASYNCPROF_FUZZ=N</c> makes N per profile instead of
     /// <see cref="DefaultMutantsPerProfile"/>) and the hand-made <see cref="HostileProfiles"/>, each of which must be
     /// accepted or refused as it says. Runs in process for speed; a share of the cases also runs as a real process
-    /// under a GC heap limit (all of them with ASYNCPROF_FUZZ set). See docs/reliability-reports.md.
+    /// under a GC heap limit (all of them with ASYNCPROF_FUZZ set). See docs/reliability.md, "Reports".
     /// </summary>
     [TestFixture]
     public class ReportFuzzTests

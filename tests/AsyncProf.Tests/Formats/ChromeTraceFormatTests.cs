@@ -16,6 +16,9 @@ namespace AsyncProf.Tests.Formats
     /// The Chrome trace exporter, checked against the Trace Event Format's rules as Perfetto's JSON importer applies
     /// them (X slices nest per thread, b/e pairs match by cat, id and name, flows pair s and f by cat, name and id,
     /// every s/f sits inside a slice of its thread) and against the timeline and the native totals.
+    /// No real trace viewer runs here, so these rules stand in for one: Debian's Chromium refuses chrome://tracing
+    /// (internal debugging pages are disabled; enabled through Local State, the headless browser still fails to load
+    /// it: net::ERR_FAILED), and neither Debian nor npm packages the Perfetto UI or catapult's trace-viewer.
     /// </summary>
     [TestFixture, NonParallelizable]
     public class ChromeTraceFormatTests

@@ -15,8 +15,9 @@ namespace AsyncProf.Weaving
     ///   body, each await site as: [awaited] dup; Probe.RuntimeAsyncAwait(awaited, ref call); AsyncHelpers.Await(awaited);
     ///                             Probe.RuntimeAsyncResume(ref call);
     ///   (AwaitAwaiter/UnsafeAwaitAwaiter: Probe.Suspend(ref call) before, the compiler calls them only when IsCompleted was false)
+    ///   every catch, filter and finally handler starting with Probe.RuntimeAsyncResume(ref call),
     ///   returns routed to EPILOGUE
-    /// } fault { Probe.Fault(ref call); }
+    /// } fault { Probe.RuntimeAsyncResume(ref call); Probe.Fault(ref call); }
     /// EPILOGUE: Probe.Complete(ref call); return result;
     /// </code>
     /// The awaited task's IsCompleted, read before the Await call, tells whether the frame suspends there (Await
@@ -96,8 +97,25 @@ namespace AsyncProf.Weaving
                 editor.MarkHidden(after[0]);
             }
 
+            // An awaited task that faults throws out of the Await call after the frame resumed, skipping the resume
+            // probe after it: the next code the frame runs is one of its handlers, so each one starts by resuming
+            // (a no-op while the call runs).
+            foreach (var handler in editor.Body.ExceptionHandlers.ToList())
+            {
+                var start = handler.HandlerType == ExceptionHandlerType.Filter ? handler.FilterStart : handler.HandlerStart;
+                var resume = new[] { Instruction.Create(OpCodes.Ldloca, call), Instruction.Create(OpCodes.Call, probes.RuntimeAsyncResume) };
+                editor.InsertBefore(start, resume);
+                editor.MarkHidden(resume[0]); // (a filter's handler runs after its filter, which resumed already)
+            }
+
             FaultWrapper.Wrap(editor, method,
-                faultHandler: new[] { Instruction.Create(OpCodes.Ldloca, call), Instruction.Create(OpCodes.Call, probes.Fault) },
+                faultHandler: new[]
+                {
+                    Instruction.Create(OpCodes.Ldloca, call),
+                    Instruction.Create(OpCodes.Call, probes.RuntimeAsyncResume),
+                    Instruction.Create(OpCodes.Ldloca, call),
+                    Instruction.Create(OpCodes.Call, probes.Fault),
+                },
                 beforeResult: new[] { Instruction.Create(OpCodes.Ldloca, call), Instruction.Create(OpCodes.Call, probes.Complete) },
                 afterResult: new Instruction[0],
                 resultType: ResultType(method));

@@ -98,6 +98,86 @@ namespace AsyncProf
         /// <summary>An iterator is disposed: an enumeration abandoned before its end completes here.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Dispose(ref AsyncCall call) { if (call.Phase == AsyncCall.Suspended) Recorder.CompleteSuspended(ref call); }
+
+        // ==== runtime-async methods (.NET 11, MethodImplAttributes.Async 0x2000; issue 12) ====================
+        // No state machine: the woven method keeps its AsyncCall in a local (the runtime saves the frame's locals
+        // across a suspension). Entry: RuntimeAsyncStart; before each AsyncHelpers.Await*: RuntimeAsyncAwait (or
+        // Suspend for AwaitAwaiter/UnsafeAwaitAwaiter, which the compiler calls only when IsCompleted was false);
+        // after it: RuntimeAsyncResume; before each return: Complete; an exception leaving the body: Fault.
+        // Each RuntimeAsyncAwait overload takes what AsyncHelpers.Await takes (woven code dups it), so the weaver
+        // names the overload by copying the Await call's own signature.
+
+        /// <summary>Entry of a runtime-async method: starts the call (its running segment ends at each real suspension).</summary>
+        public static void RuntimeAsyncStart(ref AsyncCall call, int methodId) =>
+            Recorder.MoveNext(ref call, methodId, flowsContext: true, endsAtReturn: false);
+
+        /// <summary>After an AsyncHelpers.Await* call: a call that suspended there resumes (maybe on another thread).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncResume(ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Suspended) Recorder.MoveNext(ref call, 0, flowsContext: true, endsAtReturn: false);
+        }
+
+        /// <summary>Before <c>AsyncHelpers.Await(Task)</c>: an incomplete task suspends the frame inside the Await call.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait(System.Threading.Tasks.Task task, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !task.IsCompleted) Recorder.Suspend(ref call);
+        }
+
+        /// <summary>Before <c>AsyncHelpers.Await&lt;T&gt;(Task&lt;T&gt;)</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait<T>(System.Threading.Tasks.Task<T> task, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !task.IsCompleted) Recorder.Suspend(ref call);
+        }
+
+#if NETCOREAPP // runtime-async exists on .NET 10 and later only; netstandard2.0 has no ValueTask
+        /// <summary>Before <c>AsyncHelpers.Await(ValueTask)</c> (reading IsCompleted does not consume the ValueTask).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait(System.Threading.Tasks.ValueTask task, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !task.IsCompleted) Recorder.Suspend(ref call);
+        }
+
+        /// <summary>Before <c>AsyncHelpers.Await&lt;T&gt;(ValueTask&lt;T&gt;)</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait<T>(System.Threading.Tasks.ValueTask<T> task, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !task.IsCompleted) Recorder.Suspend(ref call);
+        }
+
+#endif
+        /// <summary>Before <c>AsyncHelpers.Await(ConfiguredTaskAwaitable)</c> (<c>ConfigureAwait(bool)</c> on a Task).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait(ConfiguredTaskAwaitable awaitable, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !awaitable.GetAwaiter().IsCompleted) Recorder.Suspend(ref call);
+        }
+
+        /// <summary>Before <c>AsyncHelpers.Await&lt;T&gt;(ConfiguredTaskAwaitable&lt;T&gt;)</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait<T>(ConfiguredTaskAwaitable<T> awaitable, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !awaitable.GetAwaiter().IsCompleted) Recorder.Suspend(ref call);
+        }
+
+#if NETCOREAPP
+        /// <summary>Before <c>AsyncHelpers.Await(ConfiguredValueTaskAwaitable)</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait(ConfiguredValueTaskAwaitable awaitable, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !awaitable.GetAwaiter().IsCompleted) Recorder.Suspend(ref call);
+        }
+
+        /// <summary>Before <c>AsyncHelpers.Await&lt;T&gt;(ConfiguredValueTaskAwaitable&lt;T&gt;)</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void RuntimeAsyncAwait<T>(ConfiguredValueTaskAwaitable<T> awaitable, ref AsyncCall call)
+        {
+            if (call.Phase == AsyncCall.Running && !awaitable.GetAwaiter().IsCompleted) Recorder.Suspend(ref call);
+        }
+#endif
+        // ==== end of runtime-async methods =========================================================================
     }
 
     /// <summary>

@@ -217,7 +217,11 @@ namespace AsyncProf
             catch (Exception e) { Fail(e, t.Session); }
         }
 
-        public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext)
+        /// <param name="endsAtReturn">
+        /// The segment stays on top after a suspension until a MoveNextReturn probe (async state machines); false
+        /// ends it at the suspension (sync iterators, runtime-async methods, which have no such return).
+        /// </param>
+        public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext, bool? endsAtReturn = null)
         {
             var node = call.Node as CallNode;
             // A null node is a call not started, whatever Phase says (a SkipLocalsInit stub may leave garbage there).
@@ -254,7 +258,7 @@ namespace AsyncProf
                     call.Handle.SettleCallees(now); // a callee's task completed before this resumption: it ended by now
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
-                t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: flowsContext,
+                t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: endsAtReturn ?? flowsContext,
                     handle: call.Handle, parentHandle: call.ParentHandle);
                 if (call.Handle != null) FlowToQueuedWork(t, call.Handle);
             }

@@ -16,11 +16,12 @@ namespace AsyncProf.Weaving
         /// <param name="faultHandler">Code run when an exception leaves the body; endfinally is appended here.</param>
         /// <param name="beforeResult">Epilogue code run before the result is loaded.</param>
         /// <param name="afterResult">Epilogue code run with the result on the stack (must leave it there).</param>
+        /// <param name="resultType">What a ret returns, when it is not the declared return type (runtime-async methods return T for Task&lt;T&gt;).</param>
         public static void Wrap(BodyEditor editor, MethodDefinition method, IReadOnlyList<Instruction> faultHandler,
-            IReadOnlyList<Instruction> beforeResult, IReadOnlyList<Instruction> afterResult)
+            IReadOnlyList<Instruction> beforeResult, IReadOnlyList<Instruction> afterResult, TypeReference? resultType = null)
         {
             var body = editor.Body;
-            var result = ResultVariable(method);
+            var result = ResultVariable(resultType ?? method.ReturnType);
             if (result != null)
                 body.Variables.Add(result);
 
@@ -66,9 +67,8 @@ namespace AsyncProf.Weaving
             editor.InsertAfter(ret, new[] { Instruction.Create(OpCodes.Leave, epilogue) });
         }
 
-        static VariableDefinition? ResultVariable(MethodDefinition method)
+        static VariableDefinition? ResultVariable(TypeReference type)
         {
-            var type = method.ReturnType;
             // Modifiers are part of the signature, not of the value: init setters return "void modreq(IsExternalInit)",
             // "ref readonly" returns "modreq(InAttribute) T&". A local needs neither.
             while (type is IModifierType modified)

@@ -12,9 +12,6 @@ namespace AsyncProf.Weaving
     /// </summary>
     internal sealed class ModuleRewriter
     {
-        /// <summary>MethodImplAttributes.Async (runtime-async, .NET 11): no state machine, awaits are AsyncHelpers.Await calls.</summary>
-        const MethodImplAttributes RuntimeAsync = (MethodImplAttributes)0x2000;
-
         readonly ModuleDefinition module;
         readonly string file;
         readonly WeaverSettings settings;
@@ -102,11 +99,6 @@ namespace AsyncProf.Weaving
                 return;
 
             var location = SourceLocation.Of(method);
-            if ((method.ImplAttributes & RuntimeAsync) != 0)
-            {
-                Skip(name, "runtime-async method (MethodImpl 0x2000) is not supported yet", location);
-                return;
-            }
             if (method.Body.Instructions.Any(i => i.OpCode == OpCodes.Jmp))
             {
                 Skip(name, "method uses the jmp instruction, which cannot be wrapped", location);
@@ -117,6 +109,15 @@ namespace AsyncProf.Weaving
                 // Wrapped, its tail calls would become ordinary calls: deep recursion that relied on them (F#) would
                 // overflow the stack.
                 Skip(name, "method makes tail calls (tail. prefix), which wrapping would turn into ordinary calls", location);
+                return;
+            }
+
+            if (RuntimeAsyncMethodWeaver.IsRuntimeAsync(method))
+            {
+                var weaver = new RuntimeAsyncMethodWeaver(method);
+                if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
+                result.RuntimeAsyncMethods++;
                 return;
             }
 

@@ -102,6 +102,53 @@ namespace AsyncProf.Weaving
             MoveNextReturn = Static("MoveNextReturn", types.Void);
         }
 
+        // ==== runtime-async methods (issue 12): the probes of src/Runtime/Probe.cs's runtime-async section =========
+
+        /// <summary><c>static void RuntimeAsyncStart(ref AsyncCall, int methodId)</c></summary>
+        public MethodReference RuntimeAsyncStart => runtimeAsyncStart ??= Static("RuntimeAsyncStart",
+            probe.Module.TypeSystem.Void, new ByReferenceType(AsyncCall), probe.Module.TypeSystem.Int32);
+        MethodReference? runtimeAsyncStart;
+
+        /// <summary><c>static void RuntimeAsyncResume(ref AsyncCall)</c></summary>
+        public MethodReference RuntimeAsyncResume => runtimeAsyncResume ??= Static("RuntimeAsyncResume",
+            probe.Module.TypeSystem.Void, new ByReferenceType(AsyncCall));
+        MethodReference? runtimeAsyncResume;
+
+        /// <summary>
+        /// <c>static void RuntimeAsyncAwait[&lt;T&gt;](X awaited, ref AsyncCall)</c> for a call to
+        /// <c>AsyncHelpers.Await[&lt;T&gt;](X)</c>: the same parameter, the same generic parameters and arguments.
+        /// </summary>
+        public MethodReference RuntimeAsyncAwait(MethodReference awaitCall)
+        {
+            var open = awaitCall is GenericInstanceMethod instance ? instance.ElementMethod : awaitCall;
+            var method = new MethodReference("RuntimeAsyncAwait", probe.Module.TypeSystem.Void, probe) { HasThis = false };
+            foreach (var parameter in open.GenericParameters)
+                method.GenericParameters.Add(new GenericParameter(parameter.Name, method));
+            method.Parameters.Add(new ParameterDefinition(Reparent(open.Parameters[0].ParameterType, method)));
+            method.Parameters.Add(new ParameterDefinition(new ByReferenceType(AsyncCall)));
+            if (!(awaitCall is GenericInstanceMethod generic))
+                return method;
+            var closed = new GenericInstanceMethod(method);
+            foreach (var argument in generic.GenericArguments)
+                closed.GenericArguments.Add(argument);
+            return closed;
+        }
+
+        /// <summary>The Await parameter's type with its method generic parameters (!!0) now the probe's own.</summary>
+        static TypeReference Reparent(TypeReference type, MethodReference owner)
+        {
+            if (type is GenericParameter parameter && parameter.Type == GenericParameterType.Method)
+                return owner.GenericParameters[parameter.Position];
+            if (!(type is GenericInstanceType instance))
+                return type;
+            var copy = new GenericInstanceType(instance.ElementType);
+            foreach (var argument in instance.GenericArguments)
+                copy.GenericArguments.Add(Reparent(argument, owner));
+            return copy;
+        }
+
+        // ==== end of runtime-async methods ==========================================================================
+
         MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)
         {
             var method = new MethodReference(name, returnType, probe) { HasThis = false };

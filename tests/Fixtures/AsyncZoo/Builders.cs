@@ -19,8 +19,10 @@ namespace AsyncZoo
             await Custom(fail: false);
             try { await Custom(fail: true); Check.True(false, "Custom did not throw"); }
             catch (InvalidOperationException) { }
+#if !RUNTIME_ASYNC // the runtime-async compiler (Roslyn 5.9) ignores a method's [AsyncMethodBuilder]: Custom has no builder there
             Check.Equal(2, ZooTaskBuilder.Results, "custom builder SetResult calls");
             Check.Equal(1, ZooTaskBuilder.Exceptions, "custom builder SetException calls");
+#endif
         }
 
         // PoolingAsyncValueTaskMethodBuilder<T> chosen per method with [AsyncMethodBuilder].

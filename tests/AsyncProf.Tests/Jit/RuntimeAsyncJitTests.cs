@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AsyncProf.Cli;
 using AsyncProf.Tests.Zoo;
 using AsyncProf.Weaving;
 using Mono.Cecil;
@@ -29,7 +30,7 @@ namespace AsyncProf.Tests.Jit
         public void Every_other_woven_method_compiles(string configuration)
         {
             var woven = ZooApp.Woven(configuration).MainAssembly;
-            var report = JitPreparer.PrepareAll(woven);
+            var report = JitVerifier.PrepareAll(woven);
             TestContext.Out.WriteLine($"{configuration} ({woven}): {report}");
             Assert.That(report.Failures, Is.Empty, report.ToString());
             Assert.That(report.SkippedOpenGenerics, Is.Empty, "the zoo's open generics must all be instantiated");

@@ -217,10 +217,8 @@ namespace AsyncProf
             catch (Exception e) { Fail(e, t.Session); }
         }
 
-        /// <param name="endsAtReturn">
-        /// The segment stays on top after a suspension until a MoveNextReturn probe (async state machines); false
-        /// ends it at the suspension (sync iterators, runtime-async methods, which have no such return).
-        /// </param>
+        // endsAtReturn: the segment stays on top after a suspension until a MoveNextReturn probe (async state
+        // machines; default: flowsContext); false ends it at the suspension (sync iterators, runtime-async methods).
         public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext, bool? endsAtReturn = null)
         {
             var node = call.Node as CallNode;

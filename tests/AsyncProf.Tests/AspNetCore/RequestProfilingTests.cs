@@ -105,6 +105,7 @@ namespace AsyncProf.Tests.AspNetCore
             var p = ProfileFile.Load(written[0]);
             Assert.That(p.Function("Web.Step").Calls, Is.EqualTo(3), "its own 3 steps, none of the other requests' 25");
             Assert.That(p.Function("Web.Queued").Calls, Is.EqualTo(1), "work it queued to the pool");
+            ProfileInvariants.AssertHold(p);
             foreach (var other in others) Assert.That((await other).Headers.Contains(AsyncProfOptions.ProfileHeader), Is.False);
         }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -42,6 +43,8 @@ namespace AsyncProf.Tests.Build
             Assert.That(place.Calls, Is.EqualTo(4));
             Assert.That(place.Suspends, Is.GreaterThanOrEqualTo(4 * 2), "suspended at least at the delay and the Task.Run");
             Assert.That(p.Edge("BuildIntegration.OrderDesk.PlaceAsync", "BuildIntegration.Inventory.ReserveAsync")?.Calls, Is.EqualTo(4));
+            // the four orders run concurrently: the per-node wall rule does not apply, the others do
+            Assert.That(ProfileInvariants.CallAccountingFailures(p).Concat(ProfileInvariants.CpuAboveWallFailures(p)), Is.Empty);
         }
     }
 }

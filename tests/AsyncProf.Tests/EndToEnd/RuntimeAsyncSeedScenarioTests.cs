@@ -36,6 +36,9 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void The_profile_invariants_hold_for_the_runtime_async_build() => ProfileInvariants.AssertHold(runtimeAsync);
+
+        [Test]
         public void The_seed_checks_hold_for_the_runtime_async_build()
         {
             var failures = SeedScenarioTests.CallCountFailures(runtimeAsync)

@@ -52,6 +52,7 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(p.Function("RuntimeEdges.Work.Queued").Calls, Is.EqualTo(1), "work it queued to the pool");
             Assert.That(p.Edge("RuntimeEdges.Work.HandleAsync", "RuntimeEdges.Work.Queued")!.Calls, Is.EqualTo(1));
             Assert.That(p.Functions, Has.All.Matches<ProfiledFunction>(f => f.InFlight == 0));
+            ProfileInvariants.AssertHold(p);
         }
 
         [Test]

@@ -105,19 +105,24 @@ namespace AsyncProf.Tests.Viewers
             return b.Build();
         }
 
-        /// <summary>A stack 400 distinct frames deep whose last frame recurses 200 levels into itself.</summary>
+        /// <summary>
+        /// A stack 240 distinct frames deep (with its recursion, under the exporters' 256-frame cap, so every function keeps its own frames)
+        /// whose last frame recurses 8 levels into itself.
+        /// </summary>
         public static Profile DeepProfile()
         {
             var root = new Shape { Function = "Deep.Program.Main", Calls = 1, SelfWall = 1_000, SelfCpu = 900, SelfAlloc = 64 };
             var at = root;
-            for (var i = 1; i < 400; i++)
+            for (var i = 1; i < 240; i++)
             {
                 var next = new Shape { Function = $"Deep.Layer{i:D3}.Call", Kind = i % 3 == 0 ? "async" : "sync", Calls = 1, SelfWall = 1_000 + i, SelfCpu = 500 + i, SelfAlloc = i % 5 == 0 ? 128 : 0 };
                 next.Suspends = next.Kind == "async" ? 1 : 0;
                 at.Children.Add(next);
                 at = next;
             }
-            for (var i = 0; i < 200; i++)
+            // 8 levels: under the exporters' recursion collapse (10), so the viewers see every level; collapsing
+            // deeper recursion is tested in Formats/DeepRecursionFormatTests
+            for (var i = 0; i < 8; i++)
             {
                 var next = new Shape { Function = "Deep.Tree.Recurse", Calls = 1, SelfWall = 2_000, SelfCpu = 1_500 + i, SelfAlloc = 32 };
                 at.Children.Add(next);

@@ -41,19 +41,25 @@ namespace AsyncProf.Tests.Weaver
         }
 
         [Test]
-        public void Runtime_async_method_is_skipped_with_a_warning_naming_it()
+        public void Runtime_async_method_awaiting_through_an_unknown_helper_is_skipped_with_a_warning_naming_it()
         {
+            // Runtime-async methods are woven (Weaver/RuntimeAsyncMethodWeaver); one that awaits through an
+            // AsyncHelpers method the weaver does not know is left alone, and says so.
             var method = AddStatic("Later", module.TypeSystem.Void);
             method.ImplAttributes |= (MethodImplAttributes)0x2000;
-            method.Body.GetILProcessor().Emit(OpCodes.Ret);
+            var helpers = new TypeReference("System.Runtime.CompilerServices", "AsyncHelpers", module, module.TypeSystem.CoreLibrary);
+            var unknown = new MethodReference("AwaitSomethingNew", module.TypeSystem.Void, helpers) { HasThis = false };
+            var il = method.Body.GetILProcessor();
+            il.Emit(OpCodes.Call, unknown);
+            il.Emit(OpCodes.Ret);
             var log = new RecordingWeaverLog();
 
             var result = AssemblyWeaver.WeaveModule(module, new WeaverSettings(), log);
 
             Assert.That(result.Skipped, Is.EqualTo(1));
             Assert.That(result.Total, Is.Zero);
-            Assert.That(log.Warnings.Single().Message, Does.StartWith("N.C.Later: runtime-async"));
-            Assert.That(method.Body.Instructions, Has.Count.EqualTo(1), "left untouched");
+            Assert.That(log.Warnings.Single().Message, Does.StartWith("N.C.Later: awaits through AsyncHelpers.AwaitSomethingNew"));
+            Assert.That(method.Body.Instructions, Has.Count.EqualTo(2), "left untouched");
         }
 
         [Test]

@@ -123,7 +123,8 @@ namespace AsyncProf.Weaving
 
             var returns = AwaitableReturn.Of(method);
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
-            OrdinaryMethodWeaver.Weave(method, index, table, probes, returns);
+            var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
+            OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             if (returns == AwaitableReturnKind.None) result.SyncMethods++;
             else result.TaskMethods++;
         }

@@ -119,12 +119,50 @@ namespace AsyncProf.Tests.Weaver
 
             AssemblyWeaver.WeaveModule(module, new WeaverSettings(), NullWeaverLog.Instance);
 
-            var body = method.Body;
+            var body = ProfiledCopyOf(method).Body;
             Assert.That(body.Instructions.Count(i => i.OpCode == OpCodes.Ret), Is.EqualTo(1));
             var fault = body.ExceptionHandlers.Single();
             Assert.That(fault.HandlerType, Is.EqualTo(ExceptionHandlerType.Fault));
             Assert.That(Call(method, -5), Is.EqualTo(-1));
             Assert.That(Call(method, 5), Is.EqualTo(1));
+            Assert.That(CallRecording(method, -5), Is.EqualTo(-1));
+            Assert.That(CallRecording(method, 5), Is.EqualTo(1));
+        }
+
+        [Test]
+        public void Idle_a_method_runs_its_own_body_which_forwards_to_the_profiled_copy_only_while_recording()
+        {
+            var method = AddStatic("Twice", module.TypeSystem.Int32);
+            method.Parameters.Add(new ParameterDefinition(module.TypeSystem.Int32));
+            var il = method.Body.GetILProcessor();
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldc_I4_2);
+            il.Emit(OpCodes.Mul);
+            il.Emit(OpCodes.Ret);
+
+            AssemblyWeaver.WeaveModule(module, new WeaverSettings(), NullWeaverLog.Instance);
+
+            var original = method.Body;
+            Assert.That(original.ExceptionHandlers, Is.Empty, "no exception region on the idle path");
+            Assert.That(original.Instructions.Select(i => i.OpCode), Is.EqualTo(new[]
+            {
+                OpCodes.Ldsfld, OpCodes.Brfalse_S, OpCodes.Ldarg_0, OpCodes.Call, OpCodes.Ret, // if (Probe.Active) return Twice$profiled(x);
+                OpCodes.Ldarg_0, OpCodes.Ldc_I4_2, OpCodes.Mul, OpCodes.Ret,                   // the original body, untouched
+            }));
+            Assert.That(((MethodReference)original.Instructions[3].Operand).Name, Is.EqualTo("Twice" + ProfiledCopy.Suffix));
+            Assert.That(ProfiledCopyOf(method).IsPrivate, Is.True);
+            Assert.That(Call(method, 21), Is.EqualTo(42));
+            Assert.That(CallRecording(method, 21), Is.EqualTo(42));
+        }
+
+        MethodDefinition ProfiledCopyOf(MethodDefinition method) =>
+            type.Methods.Single(m => m.Name == method.Name + ProfiledCopy.Suffix);
+
+        object CallRecording(MethodDefinition method, params object[] arguments)
+        {
+            Profiler.Start();
+            try { return Call(method, arguments); }
+            finally { Profiler.Stop(); }
         }
 
         [Test]
@@ -149,10 +187,13 @@ namespace AsyncProf.Tests.Weaver
 
             AssemblyWeaver.WeaveModule(module, new WeaverSettings(), NullWeaverLog.Instance);
 
-            var original = method.Body.ExceptionHandlers.First();
+            var copy = ProfiledCopyOf(method).Body;
+            var original = copy.ExceptionHandlers.First();
             Assert.That(original.HandlerEnd, Is.Not.Null);
-            Assert.That(original.HandlerEnd.Previous, Is.SameAs(handlerStart));
+            Assert.That(original.HandlerEnd.Previous, Is.SameAs(original.HandlerStart));
+            Assert.That(original.HandlerStart.OpCode, Is.EqualTo(OpCodes.Throw));
             Assert.That(Call(method), Is.EqualTo(7));
+            Assert.That(CallRecording(method), Is.EqualTo(7));
         }
 
         [Test]

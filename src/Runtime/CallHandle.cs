@@ -14,7 +14,7 @@ namespace AsyncProf
         public readonly CallNode Node;
         /// <summary>The call's id in the timeline (0 without one).</summary>
         public readonly long CallId;
-        long endTicks; // Stopwatch ticks when the call ended; 0 while open
+        long endTicks; // Clock ticks when the call ended; 0 while open
 
         public CallHandle(CallNode node, long callId)
         {
@@ -24,7 +24,7 @@ namespace AsyncProf
 
         public bool Ended => Volatile.Read(ref endTicks) != 0;
 
-        /// <summary>When the call ended (Stopwatch ticks), 0 while it is open.</summary>
+        /// <summary>When the call ended (Clock ticks), 0 while it is open.</summary>
         public long EndTicks => Volatile.Read(ref endTicks);
 
         public void End(long now) => Volatile.Write(ref endTicks, now == 0 ? 1 : now);

@@ -54,11 +54,11 @@ namespace AsyncProf
         /// How late a continuation may run after its caller ended and still be taken as the caller's: a caller
         /// blocked on the task (sync over async) wakes before the continuation runs.
         /// </summary>
-        static readonly long RaceTicks = Stopwatch.Frequency / 1000;
+        static readonly long RaceTicks = Clock.Frequency / 1000;
 
         void OnCompleted()
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = Clock.Now();
             var detached = false;
             var parentEnd = parentHandle?.EndTicks ?? 0;
             if (parentEnd != 0)
@@ -83,7 +83,7 @@ namespace AsyncProf
         }
 
         /// <summary>The call ends now, on this thread (the callees it waited for completed).</summary>
-        public void Complete(bool faulted) => Finish(Stopwatch.GetTimestamp(), faulted, detached: false);
+        public void Complete(bool faulted) => Finish(Clock.Now(), faulted, detached: false);
 
         void Finish(long now, bool faulted, bool detached)
         {

@@ -57,7 +57,7 @@ namespace AsyncProf
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
-        public static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+        public static readonly double TicksToNs = Clock.TicksToNs;
 
         public static ProfileSnapshot Take(Session session)
         {
@@ -65,7 +65,7 @@ namespace AsyncProf
             var writer = ThreadRecorder.Existing(session);
             if (writer != null) writer.CloseWindow(writer.Event());
             var snapshot = new ProfileSnapshot();
-            var end = session.StopTimestamp != 0 ? session.StopTimestamp : Stopwatch.GetTimestamp();
+            var end = session.StopTimestamp != 0 ? session.StopTimestamp : Clock.Now();
             snapshot.DurationNs = (long)((end - session.StartTimestamp) * TicksToNs);
             snapshot.StartTimestamp = session.StartTimestamp;
             snapshot.Threads = session.Threads();

@@ -115,7 +115,7 @@ namespace AsyncProf
             {
                 if (!session.Recording) return;
                 session.Recording = false;
-                session.StopTimestamp = Stopwatch.GetTimestamp();
+                session.StopTimestamp = Clock.Now();
                 if (session.IsScope) activeScopes--;
                 else if (current == session) current = null;
                 UpdateActive();
@@ -301,7 +301,7 @@ namespace AsyncProf
             call.Phase = AsyncCall.Done;
             if (call.Handle != null)
             {
-                var end = Stopwatch.GetTimestamp();
+                var end = Clock.Now();
                 call.Handle.SettleCallees(end);
                 call.Handle.End(end);
             }
@@ -332,7 +332,7 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Done;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
-            try { Record(node, Stopwatch.GetTimestamp() - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle)); }
+            try { Record(node, Clock.Now() - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle)); }
             catch (Exception e) { Fail(e, node.Session); }
         }
 

@@ -11,7 +11,7 @@ namespace AsyncProf
 
         public readonly int Id;
         public readonly CallNode Root;
-        public readonly long StartTimestamp = Stopwatch.GetTimestamp();
+        public readonly long StartTimestamp = Clock.Now();
         public readonly DateTime StartedUtc = DateTime.UtcNow;
         public readonly long CpuWindowTicks;
         /// <summary>An interval this long may have blocked: it closes the CPU window (a fifth of the window, 50 µs by default).</summary>
@@ -37,7 +37,7 @@ namespace AsyncProf
             Timeline = timeline;
             if (timeline != null) cpuWindowNs = 0;
             CpuWindowNs = cpuWindowNs;
-            CpuWindowTicks = (long)(cpuWindowNs * (Stopwatch.Frequency / 1e9));
+            CpuWindowTicks = (long)(cpuWindowNs * (Clock.Frequency / 1e9));
             LongIntervalTicks = CpuWindowTicks / 5;
         }
 

@@ -83,7 +83,7 @@ namespace AsyncProf
                 t = Find(session) ?? Attach(session);
                 if (t != null) current = t;
             }
-            now = Stopwatch.GetTimestamp();
+            now = Clock.Now();
             t?.Advance(now);
             return t;
         }
@@ -116,7 +116,7 @@ namespace AsyncProf
         /// <summary>Closes the interval up to now on this (already attached) recorder and returns now.</summary>
         public long Event()
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = Clock.Now();
             Advance(now);
             return now;
         }
@@ -180,7 +180,7 @@ namespace AsyncProf
             windowProfiledTicks = 0;
             finalIntervalTicks = 0;
             finalIntervalNode = null;
-            lastTicks = windowStartTicks = Stopwatch.GetTimestamp();
+            lastTicks = windowStartTicks = Clock.Now();
             windowStartCpuNs = ThreadCpuClock.NowNs();
             ManagedThreadId = Environment.CurrentManagedThreadId;
             var thread = Thread.CurrentThread;
@@ -231,7 +231,7 @@ namespace AsyncProf
         public void SkipInterval(long allocBefore)
         {
             ExcludeAllocationsSince(allocBefore);
-            lastTicks = Stopwatch.GetTimestamp();
+            lastTicks = Clock.Now();
             lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
         }
 
@@ -293,7 +293,7 @@ namespace AsyncProf
             if (Depth == 0 && windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
         }
 
-        static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+        static readonly double TicksToNs = Clock.TicksToNs;
 
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
         public long TopCallId => Depth > 0 ? frames[Depth - 1].CallId : 0;
@@ -375,7 +375,7 @@ namespace AsyncProf
             while (Depth > token)
             {
                 ref var above = ref frames[--Depth];
-                if (!above.IsSegment) above.Handle?.End(Stopwatch.GetTimestamp());
+                if (!above.IsSegment) above.Handle?.End(Clock.Now());
                 above = default;
             }
             return true;

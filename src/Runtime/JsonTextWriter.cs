@@ -18,6 +18,7 @@ namespace AsyncProf
         public void NewLine() => w.Write('\n');
 
         public void Number(string name, long value) { Name(name); w.Write(value.ToString(CultureInfo.InvariantCulture)); needComma = true; }
+        public void Number(string name, double value) { Name(name); w.Write(value.ToString("0.###", CultureInfo.InvariantCulture)); needComma = true; }
         public void NumberOrNull(string name, long? value) { if (value.HasValue) Number(name, value.Value); else Null(name); }
         public void Null(string name) { Name(name); w.Write("null"); needComma = true; }
 

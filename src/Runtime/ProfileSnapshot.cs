@@ -77,6 +77,8 @@ namespace AsyncProf
             }
             snapshot.CollectNodes(session.Root);
             snapshot.InferDetachedInFlight();
+            snapshot.Correction = ProbeCorrection.Measure(session);
+            if (snapshot.Correction != null) snapshot.SubtractProbeCost(snapshot.Correction);
             snapshot.FindOutermost();
             snapshot.SumInclusive();
             snapshot.DeriveFunctionsAndEdges();
@@ -155,6 +157,39 @@ namespace AsyncProf
         /// Inclusive CPU and allocations: a node's own plus its children's, except detached children's (work that
         /// outlived the call, such as fire-and-forget tasks, is not the caller's cost).
         /// </summary>
+        /// <summary>The probe's own cost taken off the figures, or null when the profile is uncorrected.</summary>
+        public ProbeCorrection? Correction;
+
+        /// <summary>
+        /// Takes the probe's cost off every node (see <see cref="ProbeCorrection"/>): a node's wall loses the inside
+        /// part of each of its own calls' probe pairs and the whole cost of every pair below it; its self CPU loses
+        /// its own inside parts and its direct callees' outside parts. An async call counts one pair per running
+        /// segment (its start and each resumption). A node never ends shorter than its callees together, nor below 0.
+        /// Detached callees ran outside their caller's call: they take nothing off it.
+        /// </summary>
+        void SubtractProbeCost(ProbeCorrection c)
+        {
+            var count = Nodes.Count;
+            var pairsBelow = new long[count];
+            var childPairs = new long[count];
+            var childWall = new long[count];
+            for (var i = count - 1; i >= 0; i--) // pre-order: children are finished before their parent
+            {
+                var n = Nodes[i];
+                var pairs = n.Calls + n.Suspends;
+                var wall = n.WallNs - (long)(pairs * c.InsideNs + pairsBelow[i] * c.PerCallNs);
+                var corrected = Math.Max(childWall[i], Math.Max(0, wall));
+                c.SubtractedWallNs += n.WallNs - corrected;
+                n.WallNs = corrected;
+                n.SelfCpuNs = Math.Max(0, n.SelfCpuNs - (long)(pairs * c.InsideNs + childPairs[i] * c.OutsideNs));
+                n.CpuNs = n.SelfCpuNs;
+                if (n.ParentIndex < 0 || n.Detached > 0) continue;
+                pairsBelow[n.ParentIndex] += pairs + pairsBelow[i];
+                childPairs[n.ParentIndex] += pairs;
+                childWall[n.ParentIndex] += n.WallNs;
+            }
+        }
+
         void SumInclusive()
         {
             // pre-order: every child comes after its parent, so walking backwards finishes children first

@@ -158,6 +158,23 @@ namespace AsyncProf
             }
         }
 
+        static void WriteCorrection(ProbeCorrection? c, JsonTextWriter w)
+        {
+            if (c == null)
+            {
+                w.Null("probeCorrection");
+                return;
+            }
+            w.StartObject("probeCorrection");
+            w.Number("insideNs", c.InsideNs);
+            w.Number("outsideNs", c.OutsideNs);
+            w.Number("errorNs", c.SpreadNs);
+            w.Number("subtractedWallNs", c.SubtractedWallNs);
+            w.Number("rounds", c.Rounds);
+            w.Number("callsPerRound", c.CallsPerRound);
+            w.EndObject();
+        }
+
         static void WriteProcess(Session session, ProfileSnapshot s, JsonTextWriter w)
         {
             var process = Process.GetCurrentProcess();
@@ -175,6 +192,8 @@ namespace AsyncProf
             w.String("scheme", ThreadCpuClock.Available ? "windowed" : "wall-approximation");
             w.Number("windowNs", session.CpuWindowNs);
             w.EndObject();
+            w.String("clock", Clock.Source);
+            WriteCorrection(s.Correction, w);
             w.String("error", session.Error);
             w.EndObject();
         }

@@ -125,7 +125,12 @@ namespace AsyncProf
         public static int Enter(int functionId)
         {
             var s = Resolve();
-            if (s == null) return 0;
+            return s == null ? 0 : EnterInto(s, functionId);
+        }
+
+        /// <summary>Entry of an ordinary call recorded into <paramref name="s"/> (the probe-cost calibration names its own session).</summary>
+        public static int EnterInto(Session s, int functionId)
+        {
             try
             {
                 var t = ThreadRecorder.Begin(s, out var now);

@@ -9,7 +9,7 @@ namespace PerfHarness
     {
         public string Work = "";
         public string ToolDir = "";
-        public int Rounds = 3;
+        public int Rounds = 5; // issue 9's table: medians of 5 rounds
         public int Reps = 3;
         public bool Quick;
         public bool Trace = true;

@@ -21,6 +21,11 @@ namespace PerfHarness
             Console.WriteLine();
             Console.WriteLine($"## {w.Title}");
             Console.WriteLine($"woven calls per {w.Unit} (from the recordings): {callsPerOp.ToString(callsPerOp >= 100 ? "N0" : "N2")}");
+            // Every build must compute what the plain build computes (the workloads return a checksum per rep).
+            var expected = results[(w.Key, "plain")][0].Values.GetValueOrDefault("checksum");
+            foreach (var ((key, config), runs) in results.Where(p => p.Key.Item1 == w.Key))
+                foreach (var run in runs.Where(r => r.Values.GetValueOrDefault("checksum") != expected))
+                    Console.WriteLine($"WARNING: {config} computed checksum {run.Values.GetValueOrDefault("checksum")}, plain {expected}: that build is broken");
             Console.WriteLine($"| configuration | ns per {w.Unit} | range over rounds | ratio to plain | extra ns per woven call | notes |");
             Console.WriteLine("|---|---:|---:|---:|---:|---|");
             foreach (var c in configurations)

@@ -13,7 +13,15 @@ namespace PerfWorkload
     {
         static readonly JsonSerializerSettings Settings = new() { DateFormatHandling = DateFormatHandling.IsoDateFormat };
 
-        public static long Warmup() => RoundTrip(Orders.Make(300));
+        /// <summary>Also checks the round trip: what came back serializes to the same text, or a weave broke the library.</summary>
+        public static long Warmup()
+        {
+            var orders = Orders.Make(300);
+            var text = JsonConvert.SerializeObject(orders, Settings);
+            var again = JsonConvert.SerializeObject(JsonConvert.DeserializeObject<List<Order>>(text, Settings), Settings);
+            if (again != text) throw new InvalidOperationException("the JSON round trip changed the orders: this build is broken");
+            return RoundTrip(orders);
+        }
 
         public static long Json(int n) => RoundTrip(Orders.Make(n));
 

@@ -38,6 +38,16 @@ namespace AsyncProf.Reports
             w.WriteNumber("windowNs", clock.WindowNs);
             w.WriteEndObject();
         }
+        if (p.Clock != null) w.WriteString("clock", p.Clock);
+        if (p.ProbeCorrection is { } correction)
+        {
+            w.WriteStartObject("probeCorrection");
+            w.WriteNumber("insideNs", correction.InsideNs);
+            w.WriteNumber("outsideNs", correction.OutsideNs);
+            w.WriteNumber("errorNs", correction.ErrorNs);
+            w.WriteNumber("subtractedWallNs", correction.SubtractedWallNs);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
 
         w.WriteStartArray("functions");

@@ -195,6 +195,18 @@ namespace AsyncProf.Reports
                         WindowNs = OptionalInt(c, "windowNs", at + ".cpuClock", 0, long.MaxValue),
                     };
                 }
+                ProbeCorrectionInfo? correction = null;
+                if (p.TryGetProperty("probeCorrection", out var pc) && pc.ValueKind != JsonValueKind.Null)
+                {
+                    RequireObject(pc, at + ".probeCorrection");
+                    correction = new ProbeCorrectionInfo
+                    {
+                        InsideNs = OptionalNonNegative(pc, "insideNs", at + ".probeCorrection"),
+                        OutsideNs = OptionalNonNegative(pc, "outsideNs", at + ".probeCorrection"),
+                        ErrorNs = OptionalNonNegative(pc, "errorNs", at + ".probeCorrection"),
+                        SubtractedWallNs = OptionalInt(pc, "subtractedWallNs", at + ".probeCorrection", 0, long.MaxValue),
+                    };
+                }
                 DateTimeOffset? started = null;
                 var startedText = OptionalString(p, "startedUtc", at);
                 if (startedText != null)
@@ -215,6 +227,8 @@ namespace AsyncProf.Reports
                     StartedUtc = started,
                     DurationNs = OptionalInt(p, "durationNs", at, 0, long.MaxValue),
                     CpuClock = clock,
+                    Clock = OptionalString(p, "clock", at),
+                    ProbeCorrection = correction,
                     Error = OptionalString(p, "error", at),
                 };
             }
@@ -262,6 +276,15 @@ namespace AsyncProf.Reports
             {
                 var value = Int(obj, name, at);
                 if (value < 0) throw Fail($"{at}.{name}: negative ({value})");
+                return value;
+            }
+
+            double OptionalNonNegative(JsonElement obj, string name, string at)
+            {
+                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var value) || double.IsNaN(value) || double.IsInfinity(value))
+                    throw Fail($"{at}.{name}: expected a number, got {Describe(v)}");
+                if (value < 0) throw Fail($"{at}.{name}: out of range ({JsonText.Shown(v.GetRawText())})");
                 return value;
             }
 

@@ -57,6 +57,7 @@ namespace AsyncProf.Reports.Html
             {
                 ["TITLE"] = WebUtility.HtmlEncode(heading),
                 ["HEADING"] = WebUtility.HtmlEncode(heading),
+                ["CORRECTION"] = WebUtility.HtmlEncode(profile.Process.ProbeCorrection?.ToString() ?? "probe cost not subtracted"),
                 ["CSS"] = css,
                 ["JS"] = js,
                 ["DATA"] = WithView(ProfileJson(profile), FrameJson.Write(profile)),

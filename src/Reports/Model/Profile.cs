@@ -77,6 +77,10 @@ namespace AsyncProf.Reports
         public DateTimeOffset? StartedUtc { get; init; }
         public long DurationNs { get; init; }
         public CpuClockInfo? CpuClock { get; init; }
+        /// <summary>The wall clock the runtime timed calls with (<c>process.clock</c>: "tsc" or "stopwatch"), or null.</summary>
+        public string? Clock { get; init; }
+        /// <summary>The probe's own cost, subtracted from every figure (<c>process.probeCorrection</c>), or null: uncorrected.</summary>
+        public ProbeCorrectionInfo? ProbeCorrection { get; init; }
         /// <summary>A problem the runtime reported while recording (<c>process.error</c>, optional), or null.</summary>
         public string? Error { get; init; }
     }
@@ -86,5 +90,20 @@ namespace AsyncProf.Reports
     {
         public string? Scheme { get; init; }
         public long WindowNs { get; init; }
+    }
+
+    /// <summary>What the runtime took off the figures for its own probe (<c>process.probeCorrection</c>).</summary>
+    public sealed class ProbeCorrectionInfo
+    {
+        /// <summary>Per recorded call: the part inside the call's own timing, and the part charged to its caller.</summary>
+        public double InsideNs { get; init; }
+        public double OutsideNs { get; init; }
+        /// <summary>The stated error per corrected call (spread of the calibration).</summary>
+        public double ErrorNs { get; init; }
+        public long SubtractedWallNs { get; init; }
+
+        /// <summary>One line for report headers.</summary>
+        public override string ToString() =>
+            FormattableString.Invariant($"probe cost subtracted: {InsideNs + OutsideNs:0.#} ns per recorded call ({InsideNs:0.#} inside the call, {OutsideNs:0.#} in its caller), error ±{ErrorNs:0.#} ns per call");
     }
 }

@@ -109,6 +109,9 @@ namespace AsyncProf.Reports.Text
                 output.WriteLine(clock.WindowNs > 0
                     ? $"CPU clock: {clock.Scheme}, window {Units.Duration(clock.WindowNs)}"
                     : $"CPU clock: {clock.Scheme}");
+            output.WriteLine(p.ProbeCorrection is { } correction
+                ? correction.ToString()
+                : "probe cost not subtracted: call-dense functions show the probe's own time");
             if (!string.IsNullOrEmpty(p.Error))
                 output.WriteLine("the profiler reported a problem: " + ProfileReader.OneLine(p.Error!));
         }

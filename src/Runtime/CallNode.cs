@@ -20,6 +20,10 @@ namespace AsyncProf
         /// <summary>Completed calls that outlived their caller's call (detached), and task-returning calls whose task could not be observed (ended at return).</summary>
         public long Detached, Unobserved;
 
+        /// <summary>Where a thread gathers this node's sync-call counters (see ThreadRecorder.CountStart).</summary>
+        public readonly int CountSlot = (int)((uint)Interlocked.Increment(ref created) % ThreadRecorder.PendingSlots);
+        static int created;
+
         public CallNode(int functionId, CallNode? parent, Session session)
         {
             FunctionId = functionId;

@@ -172,14 +172,20 @@ namespace AsyncProf
             var count = Nodes.Count;
             var pairsBelow = new long[count];
             var childPairs = new long[count];
-            var childWall = new long[count];
+            var childWall = new long[count]; // corrected, summed
+            var longestChild = new long[count]; // corrected
+            var rawChildWall = new long[count];
             for (var i = count - 1; i >= 0; i--) // pre-order: children are finished before their parent
             {
                 var n = Nodes[i];
                 var pairs = n.Calls + n.Suspends;
                 var wall = n.WallNs - (long)(pairs * c.InsideNs + pairsBelow[i] * c.PerCallNs);
-                var corrected = Math.Max(childWall[i], Math.Max(0, wall));
-                c.SubtractedWallNs += n.WallNs - corrected;
+                // callees that ran one after another must still fit inside; concurrent ones (raw sum above the
+                // node's own wall) each must; and nothing ends longer than it was measured
+                var floor = rawChildWall[i] <= n.WallNs ? childWall[i] : longestChild[i];
+                var corrected = Math.Min(n.WallNs, Math.Max(floor, Math.Max(0, wall)));
+                var raw = n.WallNs;
+                c.SubtractedWallNs += raw - corrected;
                 n.WallNs = corrected;
                 n.SelfCpuNs = Math.Max(0, n.SelfCpuNs - (long)(pairs * c.InsideNs + childPairs[i] * c.OutsideNs));
                 n.CpuNs = n.SelfCpuNs;
@@ -187,6 +193,8 @@ namespace AsyncProf
                 pairsBelow[n.ParentIndex] += pairs + pairsBelow[i];
                 childPairs[n.ParentIndex] += pairs;
                 childWall[n.ParentIndex] += n.WallNs;
+                longestChild[n.ParentIndex] = Math.Max(longestChild[n.ParentIndex], n.WallNs);
+                rawChildWall[n.ParentIndex] += raw;
             }
         }
 

@@ -136,7 +136,7 @@ namespace AsyncProf
                 var t = ThreadRecorder.Begin(s, out var now);
                 if (t == null) return 0; // this thread has no room for another session's frames
                 var node = Parent(s, t, out var parentCallId, out var parentHandle).Child(functionId, t);
-                Interlocked.Increment(ref node.Started);
+                t.CountStart(node);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
                 return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
             }

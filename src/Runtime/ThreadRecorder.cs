@@ -66,6 +66,57 @@ namespace AsyncProf
         int windowCount;
         const int MaxWindowEntries = 8192;
 
+        // Sync calls' counters, gathered here and added to their nodes in one go (an Interlocked add costs ~5 ns,
+        // three per call otherwise): at every window close and whenever the thread's last profiled frame exits, so
+        // a profile written meanwhile misses at most one window's calls of a thread still inside profiled code.
+        struct PendingCounts
+        {
+            public CallNode? Node;
+            public long Started, Calls, WallTicks;
+        }
+
+        internal const int PendingSlots = 64;
+        readonly PendingCounts[] pending = new PendingCounts[PendingSlots];
+        readonly int[] dirty = new int[PendingSlots];
+        int dirtyCount;
+
+        /// <summary>A sync call of <paramref name="node"/> starts (counted on its node at the next flush).</summary>
+        public void CountStart(CallNode node) => Pending(node).Started++;
+
+        ref PendingCounts Pending(CallNode node)
+        {
+            var slot = node.CountSlot;
+            ref var e = ref pending[slot];
+            if (e.Node != node)
+            {
+                if (e.Node != null) Flush(ref e);
+                else dirty[dirtyCount++] = slot;
+                e.Node = node;
+            }
+            return ref e;
+        }
+
+        static void Flush(ref PendingCounts e)
+        {
+            var node = e.Node!;
+            if (e.Started != 0) Interlocked.Add(ref node.Started, e.Started);
+            if (e.Calls != 0) Interlocked.Add(ref node.Calls, e.Calls);
+            if (e.WallTicks != 0) Interlocked.Add(ref node.WallTicks, e.WallTicks);
+            e.Started = e.Calls = e.WallTicks = 0;
+        }
+
+        /// <summary>Adds every gathered counter to its node.</summary>
+        public void FlushCounts()
+        {
+            for (var i = 0; i < dirtyCount; i++)
+            {
+                ref var e = ref pending[dirty[i]];
+                Flush(ref e);
+                e.Node = null;
+            }
+            dirtyCount = 0;
+        }
+
         public int ManagedThreadId = Environment.CurrentManagedThreadId;
         public string ThreadName = "";
 
@@ -172,6 +223,7 @@ namespace AsyncProf
 
         void Reset(Session session)
         {
+            FlushCounts(); // the previous session's, if any were left
             Session = session;
             Array.Clear(frames, 0, Depth);
             Depth = 0;
@@ -252,6 +304,7 @@ namespace AsyncProf
         /// </summary>
         public void CloseWindow(long now)
         {
+            FlushCounts();
             var clock = ThreadCpuClock.Available;
             var cpuNow = clock ? ThreadCpuClock.NowNs() : 0;
             var windowNs = (now - windowStartTicks) * TicksToNs;
@@ -290,7 +343,9 @@ namespace AsyncProf
         /// </summary>
         void SettleIfIdle(long now)
         {
-            if (Depth == 0 && windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
+            if (Depth != 0) return;
+            if (windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
+            else FlushCounts();
         }
 
         static readonly double TicksToNs = Clock.TicksToNs;
@@ -342,9 +397,10 @@ namespace AsyncProf
                 f.Handle.End(now);
             }
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
+            ref var counts = ref Pending(node);
+            counts.Calls++;
+            counts.WallTicks += now - f.StartTicks;
             SettleIfIdle(now);
-            Interlocked.Increment(ref node.Calls);
-            Interlocked.Add(ref node.WallTicks, now - f.StartTicks);
             if (faulted) Interlocked.Increment(ref node.Faults);
             if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
         }

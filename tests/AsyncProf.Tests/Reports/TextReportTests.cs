@@ -191,7 +191,26 @@ namespace AsyncProf.Tests.Reports
             var lines = report.Split('\n');
             Assert.That(lines[0], Is.EqualTo("profile of App (pid 4242), ran 2.10 s, .NET 10.0.12, 2 CPUs, started 2026-11-21 05:00:00 UTC"));
             Assert.That(lines[1], Is.EqualTo("CPU clock: windowed, window 250.0 µs"));
-            Assert.That(lines[2], Is.EqualTo("5 functions, sorted by wall"));
+            Assert.That(lines[2], Is.EqualTo("probe cost not subtracted: call-dense functions show the probe's own time"));
+            Assert.That(lines[3], Is.EqualTo("5 functions, sorted by wall"));
+        }
+
+        [Test]
+        public void Header_states_the_probe_correction_the_profile_carries()
+        {
+            var json = ProfileJson().Replace("\"durationNs\":2100000000,",
+                "\"durationNs\":2100000000,\"clock\":\"tsc\",\"probeCorrection\":{\"insideNs\":14.25,\"outsideNs\":11.5,\"errorNs\":0.8,\"subtractedWallNs\":52000000},");
+            Assert.That(json, Does.Contain("probeCorrection"));
+            var lines = Render(json: json).Split('\n');
+            Assert.That(lines[2], Is.EqualTo("probe cost subtracted: 25.8 ns per recorded call (14.3 inside the call, 11.5 in its caller), error ±0.8 ns per call"));
+        }
+
+        [Test]
+        public void A_negative_probe_correction_is_refused_naming_the_field()
+        {
+            var json = ProfileJson().Replace("\"durationNs\":2100000000,", "\"durationNs\":2100000000,\"probeCorrection\":{\"insideNs\":-1},");
+            var error = Assert.Throws<ProfileFormatException>(() => Render(json: json))!;
+            Assert.That(error.Message, Does.Contain("process.probeCorrection.insideNs: out of range"));
         }
 
         [Test]
@@ -199,7 +218,7 @@ namespace AsyncProf.Tests.Reports
         {
             var json = ProfileJson().Replace("\"durationNs\":2100000000,", "\"durationNs\":2100000000,\"error\":\"timer thread died\",");
             var report = Render(json: json);
-            Assert.That(report.Split('\n')[2], Is.EqualTo("the profiler reported a problem: timer thread died"));
+            Assert.That(report.Split('\n')[3], Is.EqualTo("the profiler reported a problem: timer thread died"));
             Assert.That(Render(), Does.Not.Contain("reported a problem"));
         }
 

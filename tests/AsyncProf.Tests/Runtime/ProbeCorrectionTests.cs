@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using AsyncProf.Tests.Infrastructure;
+using NUnit.Framework;
+
+namespace AsyncProf.Tests.Runtime
+{
+    /// <summary>
+    /// The probe's own cost, measured when the profile is written and taken off its figures (docs/profile-schema.md,
+    /// "Probe-cost correction"). Driven through the probe API as woven code calls it.
+    /// </summary>
+    [TestFixture, NonParallelizable]
+    public class ProbeCorrectionTests
+    {
+        static readonly int Base = Probe.RegisterModule(string.Join("\n",
+            "sync\tC.Dense\tC.cs\t1",
+            "sync\tC.Leaf\tC.cs\t2"));
+
+        const int Dense = 0, Leaf = 1, Leaves = 20_000;
+
+        static void Call(int id, Action? body = null)
+        {
+            var token = Probe.Active ? Probe.Enter(Base + id) : 0;
+            try { body?.Invoke(); }
+            catch { Probe.ExitFault(token); throw; }
+            Probe.Exit(token);
+        }
+
+        /// <summary>One call of Dense making 20,000 empty leaf calls: nearly all of its recorded time is the probe's.</summary>
+        static ProfileFile RecordDense()
+        {
+            Profiler.Start();
+            try { Call(Dense, () => { for (var i = 0; i < Leaves; i++) Call(Leaf); }); }
+            finally { Profiler.Stop(); }
+            var path = Path.Combine(Path.GetTempPath(), "asyncprof-correction-" + Guid.NewGuid().ToString("N") + ".json");
+            Profiler.Save(path);
+            return ProfileFile.Load(path);
+        }
+
+        static JsonElement Correction(ProfileFile p) => p.RootElement.GetProperty("process").GetProperty("probeCorrection");
+
+        [Test]
+        public void The_profile_states_the_correction_it_applied()
+        {
+            var p = RecordDense();
+            var c = Correction(p);
+            Assert.That(c.ValueKind, Is.EqualTo(JsonValueKind.Object));
+            var inside = c.GetProperty("insideNs").GetDouble();
+            var outside = c.GetProperty("outsideNs").GetDouble();
+            Assert.That(inside, Is.GreaterThan(0), "a recorded call costs something between its own timestamps");
+            Assert.That(inside + outside, Is.LessThan(100_000), "a probe pair is nanoseconds, not a tenth of a millisecond");
+            Assert.That(c.GetProperty("errorNs").GetDouble(), Is.GreaterThanOrEqualTo(0));
+            Assert.That(c.GetProperty("subtractedWallNs").GetInt64(), Is.GreaterThan(0));
+            Assert.That(p.RootElement.GetProperty("process").GetProperty("clock").GetString(), Is.AnyOf("tsc", "stopwatch"));
+        }
+
+        [Test]
+        public void Corrected_figures_are_smaller_than_raw_ones_by_what_the_calibration_says_and_stay_consistent()
+        {
+            Environment.SetEnvironmentVariable("ASYNCPROF_CORRECTION", "off");
+            ProfileFile raw;
+            try { raw = RecordDense(); }
+            finally { Environment.SetEnvironmentVariable("ASYNCPROF_CORRECTION", null); }
+            Assert.That(raw.RootElement.GetProperty("process").GetProperty("probeCorrection").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+            var corrected = RecordDense();
+            var c = Correction(corrected);
+            var perCall = c.GetProperty("insideNs").GetDouble() + c.GetProperty("outsideNs").GetDouble();
+            var dense = corrected.Function("C.Dense");
+            Assert.That(dense.Calls, Is.EqualTo(1));
+            Assert.That(corrected.Function("C.Leaf").Calls, Is.EqualTo(Leaves), "the correction changes time, never counts");
+            // Dense does nothing but call empty leaves: uncorrected, its wall is nearly all probe; corrected, most
+            // of that is gone (a factor, not a duration: both runs pay the same probe)
+            Assert.That(perCall, Is.GreaterThan(0));
+            Assert.That(dense.WallNs, Is.LessThan(raw.Function("C.Dense").WallNs / 2));
+            Assert.That(dense.WallNs, Is.GreaterThanOrEqualTo(corrected.Function("C.Leaf").WallNs), "a caller is never shorter than its callees");
+            Assert.That(dense.CpuNs, Is.LessThanOrEqualTo(dense.WallNs + 1_000_000));
+            ProfileInvariants.AssertHold(corrected);
+        }
+    }
+}

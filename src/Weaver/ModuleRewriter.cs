@@ -116,6 +116,9 @@ namespace AsyncProf.Weaving
             {
                 var weaver = new RuntimeAsyncMethodWeaver(method);
                 if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                // split like an ordinary method, so an idle frame keeps the JIT's fused awaits (no allocation)
+                var copy = weaver.Helpers != null ? ProfiledCopy.SplitRuntimeAsync(method, probes, weaver.Helpers) : null;
+                if (copy != null) weaver = new RuntimeAsyncMethodWeaver(copy);
                 weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
                 result.RuntimeAsyncMethods++;
                 return;

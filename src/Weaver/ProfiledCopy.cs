@@ -28,13 +28,61 @@ namespace AsyncProf.Weaving
             !method.Body.Instructions.Any(i => i.OpCode == OpCodes.Arglist);
 
         /// <summary>Adds the copy to the method's type, makes the original forward to it while profiling, and returns the copy.</summary>
-        public static MethodDefinition Split(MethodDefinition original, ProbeReferences probes)
+        public static MethodDefinition Split(MethodDefinition original, ProbeReferences probes) =>
+            Split(original, probes, new Instruction[0]);
+
+        /// <summary>
+        /// The same for a runtime-async method, whose forwarder must await the copy (its ret returns T, not the task):
+        /// <c>if (Probe.Active) return AsyncHelpers.Await(copy(args));</c>, the call-then-Await shape the JIT turns
+        /// into a direct async call. <paramref name="helpers"/> is the AsyncHelpers type as the body already names it.
+        /// Null when the method returns something no Await overload takes (then it is woven in place).
+        /// </summary>
+        public static MethodDefinition? SplitRuntimeAsync(MethodDefinition original, ProbeReferences probes, TypeReference helpers)
+        {
+            var await = AwaitOf(original.ReturnType, helpers, original.Module);
+            return await == null ? null : Split(original, probes, new[] { Instruction.Create(OpCodes.Call, await) });
+        }
+
+        static MethodDefinition Split(MethodDefinition original, ProbeReferences probes, IReadOnlyList<Instruction> afterCall)
         {
             var copy = CreateCopy(original);
             original.DeclaringType.Methods.Add(copy);
             CopyBody(original, copy); // once the copy has a type: its `this` parameter needs one
-            Forward(original, copy, probes);
+            Forward(original, copy, probes, afterCall);
             return copy;
+        }
+
+        /// <summary><c>AsyncHelpers.Await(Task)</c>, <c>Await&lt;T&gt;(Task&lt;T&gt;)</c> and the ValueTask pair, for a method returning <paramref name="returned"/>.</summary>
+        static MethodReference? AwaitOf(TypeReference returned, TypeReference helpers, ModuleDefinition module)
+        {
+            var name = returned is GenericInstanceType g ? g.ElementType.FullName : returned.FullName;
+            switch (name)
+            {
+                case "System.Threading.Tasks.Task":
+                case "System.Threading.Tasks.ValueTask":
+                {
+                    var await = new MethodReference("Await", module.TypeSystem.Void, helpers) { HasThis = false };
+                    await.Parameters.Add(new ParameterDefinition(returned));
+                    return await;
+                }
+                case "System.Threading.Tasks.Task`1":
+                case "System.Threading.Tasks.ValueTask`1":
+                {
+                    var generic = (GenericInstanceType)returned;
+                    var open = new MethodReference("Await", module.TypeSystem.Void, helpers) { HasThis = false };
+                    var t = new GenericParameter("T", open);
+                    open.GenericParameters.Add(t);
+                    open.ReturnType = t;
+                    var awaited = new GenericInstanceType(generic.ElementType);
+                    awaited.GenericArguments.Add(t);
+                    open.Parameters.Add(new ParameterDefinition(awaited));
+                    var await = new GenericInstanceMethod(open);
+                    await.GenericArguments.Add(generic.GenericArguments[0]);
+                    return await;
+                }
+                default:
+                    return null;
+            }
         }
 
         static MethodDefinition CreateCopy(MethodDefinition original)
@@ -165,7 +213,7 @@ namespace AsyncProf.Weaving
         }
 
         /// <summary>Prepends <c>if (Probe.Active) return copy(args);</c> to the original, whose body is otherwise untouched.</summary>
-        static void Forward(MethodDefinition original, MethodDefinition copy, ProbeReferences probes)
+        static void Forward(MethodDefinition original, MethodDefinition copy, ProbeReferences probes, IReadOnlyList<Instruction> afterCall)
         {
             var editor = new BodyEditor(original);
             var bodyStart = editor.Instructions[0];
@@ -179,6 +227,7 @@ namespace AsyncProf.Weaving
             foreach (var parameter in original.Parameters)
                 prologue.Add(Instruction.Create(OpCodes.Ldarg, parameter));
             prologue.Add(Instruction.Create(OpCodes.Call, SelfReference(original, copy)));
+            prologue.AddRange(afterCall);
             prologue.Add(Instruction.Create(OpCodes.Ret));
             editor.InsertPrologue(prologue);
             editor.Complete();

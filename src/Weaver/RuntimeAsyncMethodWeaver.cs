@@ -70,6 +70,9 @@ namespace AsyncProf.Weaving
                 Problem = "returns a byref, which a runtime-async method cannot";
         }
 
+        /// <summary>The AsyncHelpers type as this body names it (from its first await), or null if it never awaits.</summary>
+        public TypeReference? Helpers => awaits.Count == 0 ? null : ((MethodReference)awaits[0].Call.Operand).DeclaringType;
+
         /// <summary>Why this method cannot be woven, or null.</summary>
         public string? Problem { get; }
 

@@ -65,7 +65,7 @@ namespace AsyncProf.Cli
             try
             {
                 // 2. Weave into staging folders.
-                var progress = ProgressReporter.ForConsole(stderr);
+                using var progress = ProgressReporter.ForConsole(stderr);
                 var staged = new List<Staged>();
                 for (var n = 0; n < inputs.Count; n++)
                 {

@@ -1,7 +1,7 @@
-using AsyncProf.Weaving;
 using System;
 using System.Collections.Concurrent;
 using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Weaving;
 
 namespace AsyncProf.Tests.EndToEnd
 {

@@ -12,7 +12,8 @@ using Mono.Cecil.Cil;
 // Without dlls: Newtonsoft.Json 13.0.4 (lib/net6.0) and Npgsql 10.0.3 (lib/net10.0) from ~/.nuget/packages, as
 // shipped (restore tests/Fixtures/LibraryWorkload if they are missing). Each round reads the file from disk and writes
 // the result to disk both ways; the bare path uses the reader and writer parameters the weaver uses (immediate,
-// in memory, symbols when there are any). Prints the median of the rounds (5 by default) after one warm-up each.
+// in memory, symbols when there are any). Prints the median of the rounds (5 by default) after one warm-up each, in
+// wall time and in process CPU time (steadier than wall time on a machine shared with other work).
 static class Program
 {
     static int Main(string[] args)
@@ -32,7 +33,7 @@ static class Program
         Directory.CreateDirectory(scratch);
         try
         {
-            Console.WriteLine($"{"assembly",-22} {"methods",8} {"bare r/w ms",12} {"weave ms",10} {"ratio",7}");
+            Console.WriteLine($"{"assembly",-22} {"methods",8} {"bare r/w ms",12} {"weave ms",10} {"ratio",7} {"bare cpu ms",12} {"weave cpu ms",13} {"cpu ratio",10}");
             foreach (var input in inputs)
                 Measure(input, rounds, weaveAll, scratch);
         }
@@ -67,19 +68,35 @@ static class Program
 
         var bare = new List<double>();
         var weave = new List<double>();
+        var bareCpu = new List<double>();
+        var weaveCpu = new List<double>();
         WeaveResult result = null!;
         for (int round = 0; round <= rounds; round++)
         {
             // Alternate the order so neither always runs on a warmer cache or after the other's garbage.
             var watch = new Stopwatch();
-            void TimeBare() { Collect(); watch.Restart(); BareReadWrite(input, bareOut, references); watch.Stop(); if (round > 0) bare.Add(watch.Elapsed.TotalMilliseconds); }
-            void TimeWeave() { Collect(); watch.Restart(); result = AssemblyWeaver.WeaveFile(input, wovenOut, settings, NullWeaverLog.Instance); watch.Stop(); if (round > 0) weave.Add(watch.Elapsed.TotalMilliseconds); }
+            var process = Process.GetCurrentProcess();
+            void Time(Action action, List<double> wall, List<double> cpu)
+            {
+                Collect();
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                watch.Restart();
+                action();
+                watch.Stop();
+                process.Refresh();
+                if (round == 0) return; // warm-up
+                wall.Add(watch.Elapsed.TotalMilliseconds);
+                cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+            }
+            void TimeBare() => Time(() => BareReadWrite(input, bareOut, references), bare, bareCpu);
+            void TimeWeave() => Time(() => result = AssemblyWeaver.WeaveFile(input, wovenOut, settings, NullWeaverLog.Instance), weave, weaveCpu);
             if (round % 2 == 0) { TimeBare(); TimeWeave(); }
             else { TimeWeave(); TimeBare(); }
         }
 
-        double b = Median(bare), w = Median(weave);
-        Console.WriteLine($"{Path.GetFileName(input),-22} {result.Total,8} {b,12:F0} {w,10:F0} {w / b,6:F2}x");
+        double b = Median(bare), w = Median(weave), bc = Median(bareCpu), wc = Median(weaveCpu);
+        Console.WriteLine($"{Path.GetFileName(input),-22} {result.Total,8} {b,12:F0} {w,10:F0} {w / b,6:F2}x {bc,12:F0} {wc,13:F0} {wc / bc,9:F2}x");
         Console.WriteLine($"  {result}");
         Console.WriteLine($"  bare rounds: {string.Join(" ", bare.Select(x => x.ToString("F0")))}; weave rounds: {string.Join(" ", weave.Select(x => x.ToString("F0")))}");
     }

@@ -6,7 +6,7 @@ namespace AsyncProf.Cli
 @"asyncprof: a profiler for async .NET code.
 
 usage:
-  asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--dry-run]
+  asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--all] [--dry-run]
                   [--verify] [--key FILE] [--references DIR]... [--verbose]
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
@@ -21,7 +21,7 @@ assembly, already woven, read-only, bad profile, code that does not compile), 2 
 3 internal error (a bug in asyncprof: please report it).";
 
         public const string Weave =
-@"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--dry-run]
+@"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--all] [--dry-run]
                        [--verify] [--key FILE] [--references DIR]... [--verbose]
 
 Rewrites .NET assemblies so every method reports calls, wall time (awaits included), CPU time while running
@@ -47,6 +47,11 @@ damaged input or a malformed deps.json leaves every file as it was.
   --include PATTERN  weave only methods whose name (Namespace.Type.Method) matches; * matches any run of
                      characters; repeatable
   --exclude PATTERN  do not weave methods whose name matches; repeatable
+  --all              weave trivial methods too. By default a method whose probe would cost more than it
+                     tells is left out: a body of a few bytes with no call and no loop (getters, field stores,
+                     constants) or one marked [MethodImpl(AggressiveInlining)]; its time is its caller's self
+                     time, as if inlined. Compiler plumbing (auto-property accessors, record members, closure
+                     constructors) is always left out. The summary counts what was left out and why.
   -v, --verbose      print what the weaver does
 
 Progress ([3/40] weaving ...) is shown on stderr only when it is a terminal and the run takes over a second.";

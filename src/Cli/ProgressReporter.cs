@@ -1,15 +1,18 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading;
 
 namespace AsyncProf.Cli
 {
     /// <summary>
-    /// "[3/40] weaving Foo.dll" on stderr for runs over many files, once they have taken more than a second, and
-    /// only on a terminal: a redirected stderr (CI logs, files) gets no progress lines at all, so logs hold only
-    /// results and errors. ASYNCPROF_PROGRESS=1 forces plain progress lines (one per file), 0 turns them off.
+    /// "[3/40] weaving Foo.dll" on stderr once a run has taken more than a second, and only on a terminal: a
+    /// redirected stderr (CI logs, files) gets no progress lines at all, so logs hold only results and errors. The
+    /// line appears when the second is up even in the middle of a file, so one large assembly (Npgsql, Newtonsoft.Json
+    /// take a second or two) shows what is going on too. ASYNCPROF_PROGRESS=1 forces plain progress lines (one per
+    /// file), 0 turns them off.
     /// </summary>
-    public sealed class ProgressReporter
+    public sealed class ProgressReporter : IDisposable
     {
         static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
 
@@ -17,6 +20,9 @@ namespace AsyncProf.Cli
         readonly bool terminal;
         readonly bool forced;
         readonly Stopwatch watch = Stopwatch.StartNew();
+        readonly object gate = new object();
+        Timer? timer;
+        string? current;
         bool lineOpen;
 
         public ProgressReporter(TextWriter stderr, bool isTerminal)
@@ -38,17 +44,38 @@ namespace AsyncProf.Cli
                 err.WriteLine($"asyncprof: [{done}/{total}] {ConsoleText.OneLine(what)}");
                 return;
             }
-            if (!terminal || total < 2 || watch.Elapsed < Delay) return;
-            err.Write($"\r\u001b[K[{done}/{total}] {ConsoleText.OneLine(what)}");
+            if (!terminal) return;
+            lock (gate)
+            {
+                current = $"[{done}/{total}] {ConsoleText.OneLine(what)}";
+                var left = Delay - watch.Elapsed;
+                if (left <= TimeSpan.Zero)
+                    Show();
+                else
+                    // Still inside the first second: show this step when it is up, unless the run is over by then.
+                    timer ??= new Timer(_ => { lock (gate) if (current != null) Show(); }, null, left, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        void Show()
+        {
+            err.Write("\r\u001b[K" + current);
             lineOpen = true;
         }
 
-        /// <summary>Clears the progress line before ordinary output continues.</summary>
+        /// <summary>Clears the progress line before ordinary output continues; no progress shows after it.</summary>
         public void Clear()
         {
-            if (!lineOpen) return;
-            err.Write("\r\u001b[K");
-            lineOpen = false;
+            lock (gate)
+            {
+                timer?.Dispose();
+                current = null;
+                if (!lineOpen) return;
+                err.Write("\r\u001b[K");
+                lineOpen = false;
+            }
         }
+
+        public void Dispose() => Clear();
     }
 }

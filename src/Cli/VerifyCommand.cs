@@ -28,7 +28,7 @@ namespace AsyncProf.Cli
             // In-place rules do not apply: verify only reads.
             var inputs = WeaveInputs.Collect(parsed.Positionals, inPlace: false, stdout);
             var failures = new List<string>();
-            var progress = ProgressReporter.ForConsole(stderr);
+            using var progress = ProgressReporter.ForConsole(stderr);
             for (var n = 0; n < inputs.Count; n++)
             {
                 var input = inputs[n];

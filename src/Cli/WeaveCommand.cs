@@ -7,7 +7,7 @@ using AsyncProf.Weaving;
 namespace AsyncProf.Cli
 {
     /// <summary>
-    /// <c>asyncprof weave &lt;dll or folder&gt;... [--output DIR] [--include P]... [--exclude P]... [--dry-run] [--verify] [--key FILE] [--references DIR]...</c>
+    /// <c>asyncprof weave &lt;dll or folder&gt;... [--output DIR] [--include P]... [--exclude P]... [--all] [--dry-run] [--verify] [--key FILE] [--references DIR]...</c>
     /// In three steps, so a failure leaves every file as it was: check (inputs, deps.json, key), weave into a
     /// private staging folder beside each destination (and JIT-compile the result with --verify), then move the
     /// woven files into place, keeping the originals in .asyncprof-backup/ when weaving in place.
@@ -19,6 +19,7 @@ namespace AsyncProf.Cli
             new("output", TakesValue: true, ShortName: "o"),
             new("include", TakesValue: true, Repeatable: true),
             new("exclude", TakesValue: true, Repeatable: true),
+            new("all", TakesValue: false),
             new("verbose", TakesValue: false, ShortName: "v"),
             new("dry-run", TakesValue: false, ShortName: "n"),
             new("verify", TakesValue: false),
@@ -64,7 +65,7 @@ namespace AsyncProf.Cli
             try
             {
                 // 2. Weave into staging folders.
-                var progress = ProgressReporter.ForConsole(stderr);
+                using var progress = ProgressReporter.ForConsole(stderr);
                 var staged = new List<Staged>();
                 for (var n = 0; n < inputs.Count; n++)
                 {
@@ -115,7 +116,11 @@ namespace AsyncProf.Cli
 
         static WeaverSettings SettingsFor(ParsedArguments parsed, WeaveInput input, IReadOnlyList<string> references, string? keyFile)
         {
-            var settings = new WeaverSettings { StrongNameKeyFile = keyFile == null ? null : Path.GetFullPath(keyFile) };
+            var settings = new WeaverSettings
+            {
+                StrongNameKeyFile = keyFile == null ? null : Path.GetFullPath(keyFile),
+                WeaveAll = parsed.Has("all"),
+            };
             settings.Include.AddRange(parsed.Values("include"));
             settings.Exclude.AddRange(parsed.Values("exclude"));
             settings.ReferenceSearchPaths.AddRange(ReferenceFolders.For(input.DisplayPath, references));

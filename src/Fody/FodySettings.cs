@@ -18,12 +18,14 @@ namespace AsyncProf.Fody
     /// </summary>
     public sealed class FodySettings
     {
-        static readonly string[] KnownAttributes = { "Always", "Include", "Exclude" };
+        static readonly string[] KnownAttributes = { "Always", "All", "Include", "Exclude" };
         static readonly string[] KnownElements = { "Include", "Exclude" };
 
         public bool Enabled { get; private set; }
         /// <summary>Why it weaves or not, in words, for the build log.</summary>
         public string Why { get; private set; } = "";
+        /// <summary>Weave trivial methods too (All="true" or AsyncProfAll=true); see WeaverSettings.WeaveAll.</summary>
+        public bool All { get; private set; }
         public List<string> Include { get; } = new List<string>();
         public List<string> Exclude { get; } = new List<string>();
 
@@ -59,6 +61,14 @@ namespace AsyncProf.Fody
                 if (alwaysText != null && !bool.TryParse(alwaysText.Trim(), out always))
                     throw new FodySettingsException($"FodyWeavers.xml: Always=\"{alwaysText}\" on <AsyncProf> must be true or false");
 
+                var allText = (string?)config.Attribute("All");
+                if (allText != null)
+                {
+                    if (!bool.TryParse(allText.Trim(), out var all))
+                        throw new FodySettingsException($"FodyWeavers.xml: All=\"{allText}\" on <AsyncProf> must be true or false");
+                    result.All = all;
+                }
+
                 result.Include.AddRange(SplitAttribute((string?)config.Attribute("Include")));
                 result.Exclude.AddRange(SplitAttribute((string?)config.Attribute("Exclude")));
                 foreach (var element in config.Elements("Include")) result.Include.AddRange(SplitLines(element.Value));
@@ -80,6 +90,8 @@ namespace AsyncProf.Fody
                         case "Profile": profile = string.Equals(value, "true", StringComparison.OrdinalIgnoreCase); break;
                         case "Include": result.Include.AddRange(SplitAttribute(value)); break;
                         case "Exclude": result.Exclude.AddRange(SplitAttribute(value)); break;
+                        // The property adds to what FodyWeavers.xml says, as the filters do: either one turns it on.
+                        case "All": result.All |= string.Equals(value, "true", StringComparison.OrdinalIgnoreCase); break;
                     }
                 }
             }

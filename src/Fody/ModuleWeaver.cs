@@ -33,7 +33,7 @@ public class ModuleWeaver : BaseModuleWeaver
             return;
         }
 
-        var settings = new WeaverSettings();
+        var settings = new WeaverSettings { WeaveAll = config.All };
         settings.Include.AddRange(config.Include);
         settings.Exclude.AddRange(config.Exclude);
         settings.ReferenceSearchPaths.AddRange(ReferenceFolders());

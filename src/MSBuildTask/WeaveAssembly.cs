@@ -35,6 +35,9 @@ namespace AsyncProf.MSBuild
         /// <summary>Patterns (<c>*</c> wildcard) on Namespace.Type.Method, as the command line's --exclude.</summary>
         public string[]? Exclude { get; set; }
 
+        /// <summary>"true" (AsyncProfAll): weave trivial methods too, as the command line's --all.</summary>
+        public string? All { get; set; }
+
         /// <summary>The project's resolved references (@(ReferencePath)); their folders are searched for referenced assemblies.</summary>
         public ITaskItem[]? References { get; set; }
 
@@ -58,7 +61,7 @@ namespace AsyncProf.MSBuild
                 return false;
             }
 
-            var settings = new WeaverSettings();
+            var settings = new WeaverSettings { WeaveAll = string.Equals(All?.Trim(), "true", StringComparison.OrdinalIgnoreCase) };
             settings.Include.AddRange(Patterns(Include));
             settings.Exclude.AddRange(Patterns(Exclude));
             settings.ReferenceSearchPaths.AddRange(ReferenceFolders(References));

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Mono.Cecil;
 
 namespace AsyncProf.Weaving
@@ -40,8 +42,17 @@ namespace AsyncProf.Weaving
             }
             if (type.MetadataType == MetadataType.Void || type.IsPrimitive || type.MetadataType == MetadataType.String || type.MetadataType == MetadataType.Object)
                 return AwaitableReturnKind.None;
-            return ByShape(element);
+            // Resolving is the expensive part, and a library returns the same few types from many methods.
+            var known = Shapes.GetOrCreateValue(method.Module);
+            var key = element.Scope?.Name + "|" + element.FullName;
+            if (!known.TryGetValue(key, out var kind))
+                known[key] = kind = ByShape(element);
+            return kind;
         }
+
+        /// <summary>What <see cref="ByShape"/> found, per module and return type (scope and full name).</summary>
+        static readonly ConditionalWeakTable<ModuleDefinition, Dictionary<string, AwaitableReturnKind>> Shapes =
+            new ConditionalWeakTable<ModuleDefinition, Dictionary<string, AwaitableReturnKind>>();
 
         /// <summary>The return type without modifiers (modreq/modopt are part of the signature, not of the value).</summary>
         public static TypeReference Unmodified(TypeReference type)

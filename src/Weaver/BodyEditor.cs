@@ -97,7 +97,9 @@ namespace AsyncProf.Weaving
         /// <summary>Shortens branches, then adds the hidden sequence points and puts all of them back in IL order.</summary>
         public void Complete()
         {
-            Body.OptimizeMacros(); // also recomputes every instruction's offset, which the steps below rely on
+            // Branches first, in linear passes: left to OptimizeMacros they cost a full offset pass each.
+            BranchShortener.Shorten(Body);
+            Body.OptimizeMacros(); // short forms of the rest; also recomputes every offset, which the steps below rely on
             var debug = method.DebugInformation;
             if (!debug.HasSequencePoints)
                 return;

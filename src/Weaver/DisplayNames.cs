@@ -29,11 +29,23 @@ namespace AsyncProf.Weaving
         {
             if (CompilerNames.TryParse(method.Name, out _, out _, out _) || method.Name == CompilerNames.TopLevelMain)
                 return false;
-            // compiler plumbing never shows in a profile (a record's copy constructor): it does not make a name ambiguous
-            foreach (var other in method.DeclaringType.Methods)
-                if (other != method && other.Name == method.Name && !CompilerNames.IsPlumbing(other, inGeneratedType: false))
-                    return true;
-            return false;
+            var sameName = NameCounts.GetValue(method.DeclaringType, CountNames).TryGetValue(method.Name, out var n) ? n : 0;
+            return sameName - (CompilerNames.IsPlumbing(method, inGeneratedType: false) ? 0 : 1) > 0;
+        }
+
+        /// <summary>How many methods of a type bear each name, compiler plumbing not counted: it never shows in a
+        /// profile (a record's copy constructor), so it does not make a name ambiguous. Once per type: scanning the
+        /// type for every method was quadratic in large types.</summary>
+        static readonly ConditionalWeakTable<TypeDefinition, Dictionary<string, int>> NameCounts =
+            new ConditionalWeakTable<TypeDefinition, Dictionary<string, int>>();
+
+        static Dictionary<string, int> CountNames(TypeDefinition type)
+        {
+            var counts = new Dictionary<string, int>(System.StringComparer.Ordinal);
+            foreach (var method in type.Methods)
+                if (!CompilerNames.IsPlumbing(method, inGeneratedType: false))
+                    counts[method.Name] = (counts.TryGetValue(method.Name, out var n) ? n : 0) + 1;
+            return counts;
         }
 
         /// <summary>The nearest enclosing type the user wrote (display classes, state machines... collapse into it).</summary>

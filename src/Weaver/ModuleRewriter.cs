@@ -91,8 +91,12 @@ namespace AsyncProf.Weaving
                 return;
             }
 
-            if (CompilerNames.IsPlumbing(method, inGeneratedType))
+            var leftOut = WeaveSelection.Classify(method, inGeneratedType, settings.WeaveAll);
+            if (leftOut != LeftOutReason.None)
+            {
+                result.CountLeftOut(leftOut);
                 return;
+            }
 
             var name = DisplayNames.Of(method);
             if (!filter.Accepts(name))

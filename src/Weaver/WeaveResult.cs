@@ -12,11 +12,33 @@ namespace AsyncProf.Weaving
         public int AsyncIterators { get; set; }
         /// <summary>Runtime-async methods (MethodImpl 0x2000, .NET 11), which have no state machine.</summary>
         public int RuntimeAsyncMethods { get; set; }
+        /// <summary>Methods the weaver refused (shapes it cannot wrap); each one was warned about.</summary>
         public int Skipped { get; set; }
+
+        /// <summary>Left out by default (<see cref="WeaverSettings.WeaveAll"/> weaves them): a few bytes, no call, no loop.</summary>
+        public int LeftOutTrivial { get; set; }
+        /// <summary>Left out by default: [MethodImpl(MethodImplOptions.AggressiveInlining)].</summary>
+        public int LeftOutAggressiveInlining { get; set; }
+        /// <summary>Always left out: compiler plumbing with no source method (auto-property accessors, closure constructors...).</summary>
+        public int LeftOutCompilerGenerated { get; set; }
+
         public TimeSpan Elapsed { get; set; }
         public int Total => SyncMethods + TaskMethods + AsyncMethods + Iterators + AsyncIterators + RuntimeAsyncMethods;
+        public int LeftOut => LeftOutTrivial + LeftOutAggressiveInlining + LeftOutCompilerGenerated;
+
+        internal void CountLeftOut(LeftOutReason reason)
+        {
+            switch (reason)
+            {
+                case LeftOutReason.Trivial: LeftOutTrivial++; break;
+                case LeftOutReason.AggressiveInlining: LeftOutAggressiveInlining++; break;
+                case LeftOutReason.CompilerGenerated: LeftOutCompilerGenerated++; break;
+            }
+        }
 
         public override string ToString() =>
-            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}), skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
+            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}), " +
+            $"left out {LeftOut} ({LeftOutTrivial} trivial, {LeftOutAggressiveInlining} aggressive-inlining, {LeftOutCompilerGenerated} compiler-generated), " +
+            $"skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
     }
 }

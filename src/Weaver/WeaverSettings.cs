@@ -22,6 +22,15 @@ namespace AsyncProf.Weaving
         public string? StrongNameKeyFile { get; set; }
 
         /// <summary>
+        /// Weave every method that has a source method, trivial ones too. By default methods whose probe would cost
+        /// more than it tells are left out: bodies of a few bytes with no call and no loop (getters, field stores,
+        /// constants) and [MethodImpl(AggressiveInlining)] methods; their time is their caller's self time, as if
+        /// inlined. Compiler plumbing (auto-property accessors, record and anonymous type members, closure
+        /// constructors) is left out either way: it has no source method.
+        /// </summary>
+        public bool WeaveAll { get; set; }
+
+        /// <summary>
         /// Weave state machine MoveNext methods as ordinary methods, the way naive profilers do. Only for tests and
         /// demonstrations of why AsyncProf exists: it makes every resumption look like a call.
         /// </summary>

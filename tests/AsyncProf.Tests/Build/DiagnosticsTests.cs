@@ -41,14 +41,14 @@ namespace AsyncProf.Tests.Build
         {
             var sample = Samples.Console("both-packages", Samples.MSBuildReference + "\n" + Samples.FodyReference);
             File.WriteAllText(sample.PathOf("ConsoleSample/FodyWeavers.xml"), "<Weavers>\n  <AsyncProf />\n</Weavers>\n");
-            var build = sample.Build("Debug", "-p:Profile=true");
+            var build = sample.Build("Debug", "-p:Profile=true", "-p:AsyncProfAll=true");
 
             var warning = build.Log.Warnings("ASYNCPROF004").SingleOrDefault();
             Assert.That(warning?.Text, Does.Contain("references both AsyncProf.MSBuild and AsyncProf.Fody"));
             Assert.That(build.Log.NeverStarted("AsyncProfWeave"), "the MSBuild package stands aside");
             Assert.That(build.Log.Messages("Fody/AsyncProf: AsyncProf: wove "), Has.Count.EqualTo(1), "woven once, by Fody");
             var (_, profile) = sample.RunBuilt(Path.Combine(sample.OutputFolder("Debug"), "ConsoleSample.dll"));
-            Samples.AssertConsoleProfile(profile!);
+            Samples.AssertConsoleProfile(profile!, squareWoven: true); // Fody read AsyncProfAll from its settings file
         }
     }
 }

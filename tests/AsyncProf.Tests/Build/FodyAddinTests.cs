@@ -46,7 +46,8 @@ namespace AsyncProf.Tests.Build
         [Test, Order(1)]
         public void Weaves_only_with_Profile_beside_another_addin_with_the_XML_filter()
         {
-            WriteWeavers("<AsyncProf Exclude=\"ConsoleSample.Worker.Square\" />");
+            // All="true": the trivial Square would be woven, so the filter is what keeps it out.
+            WriteWeavers("<AsyncProf All=\"true\" Exclude=\"ConsoleSample.Worker.Square\" />");
 
             // Without Profile: both addins run, AsyncProf says why it does nothing, the marker addin still works.
             var plain = sample.Build(Config);
@@ -60,7 +61,7 @@ namespace AsyncProf.Tests.Build
             // The .xcf fragment documents our options in the FodyWeavers.xsd Fody generates.
             var xsd = File.ReadAllText(sample.PathOf("ConsoleSample/FodyWeavers.xsd"));
             Assert.That(xsd, Does.Contain("name=\"AsyncProf\""));
-            Assert.That(xsd, Does.Contain("name=\"Always\"").And.Contain("name=\"Exclude\"").And.Contain("Namespace.Type.Method"));
+            Assert.That(xsd, Does.Contain("name=\"Always\"").And.Contain("name=\"All\"").And.Contain("name=\"Exclude\"").And.Contain("Namespace.Type.Method"));
 
             // With Profile: recompiled (the setting is a compile input), both addins ran, ours wove and said so.
             var profiled = sample.Build(Config, "-p:Profile=true");
@@ -99,7 +100,7 @@ namespace AsyncProf.Tests.Build
         public void Always_weaves_without_Profile_and_filters_come_from_XML_and_MSBuild_properties()
         {
             WriteWeavers("<AsyncProf Always=\"true\">\n    <Include>\n      ConsoleSample.Worker.*\n      ConsoleSample.Program.*\n    </Include>\n  </AsyncProf>");
-            var build = sample.Build(Config, "-p:AsyncProfExclude=ConsoleSample.Worker.Square");
+            var build = sample.Build(Config, "-p:AsyncProfAll=true", "-p:AsyncProfExclude=ConsoleSample.Worker.Square");
             Assert.That(build.Log.Messages("Fody/AsyncProf: AsyncProf: wove ").Any(m => m.Contains("(Always=\"true\" in FodyWeavers.xml)")));
 
             var (_, profile) = sample.RunBuilt(App);

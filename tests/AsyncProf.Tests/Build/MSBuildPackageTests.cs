@@ -46,7 +46,7 @@ namespace AsyncProf.Tests.Build
             Assert.That(profiled.Log.Ran("AsyncProfWeave"), "weaving ran");
             var weave = profiled.Log.Tasks("WeaveAssembly").Single();
             var report = weave.GetMessages().Select(m => m.Text).Single(t => t.StartsWith("AsyncProf: ConsoleSample: wove ", StringComparison.Ordinal));
-            Assert.That(report, Does.Match(@"AsyncProf: ConsoleSample: wove \d+ methods \(\d+ sync, \d+ task-returning, [1-9]\d* async, .*\), skipped 1, in \d+ ms"),
+            Assert.That(report, Does.Match(@"AsyncProf: ConsoleSample: wove \d+ methods \(\d+ sync, \d+ task-returning, [1-9]\d* async, .*\), left out [1-9]\d* \([1-9]\d* trivial, .*\), skipped 1, in \d+ ms"),
                 "count and time reported at normal verbosity");
             Assert.That(profiled.Process.StdOut, Does.Contain("AsyncProf: ConsoleSample: wove "), "shown at -v:n");
             AssertSkipWarning(profiled.Log);
@@ -54,7 +54,7 @@ namespace AsyncProf.Tests.Build
             var (run, profile) = sample.RunBuilt(App);
             Assert.That(run.StdOut, Does.Contain("total 6"));
             Assert.That(profile, Is.Not.Null, "the woven app writes a profile\n" + run);
-            Samples.AssertConsoleProfile(profile!);
+            Samples.AssertConsoleProfile(profile!, squareWoven: false); // trivial: left out by default
             var wovenBytes = File.ReadAllBytes(App);
 
             // 3. The same setting and inputs again: no re-weave, the same woven output.
@@ -83,9 +83,9 @@ namespace AsyncProf.Tests.Build
         [Test, Order(2)]
         public void Dotnet_run_with_Profile_writes_a_profile_and_stack_traces_keep_file_and_line()
         {
-            var (_, profile) = sample.DotnetRun(Config, new[] { "-p:Profile=true" });
+            var (_, profile) = sample.DotnetRun(Config, new[] { "-p:Profile=true", "-p:AsyncProfAll=true" });
             Assert.That(profile, Is.Not.Null, "dotnet run -p:Profile=true with ASYNCPROF_OUTPUT writes a profile");
-            Samples.AssertConsoleProfile(profile!);
+            Samples.AssertConsoleProfile(profile!, squareWoven: true); // AsyncProfAll weaves the trivial Square too
 
             // Portable pdb (the Debug default) rewritten beside the woven assembly.
             Assert.That(File.Exists(Path.Combine(Bin, "ConsoleSample.pdb")));

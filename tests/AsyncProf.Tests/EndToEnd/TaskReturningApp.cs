@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Weaving;
 
 namespace AsyncProf.Tests.EndToEnd
 {
@@ -17,7 +18,9 @@ namespace AsyncProf.Tests.EndToEnd
 
         public static WovenApp Woven(string configuration) =>
             weaves.GetOrAdd(configuration, c => new Lazy<WovenApp>(() =>
-                WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture(AssemblyName), c), AssemblyName, "task-returning-" + c.ToLowerInvariant()))).Value;
+                // WeaveAll: the fixture's overloads (`Pick(int x) => x`) are trivial on purpose; their names are checked.
+                WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture(AssemblyName), c), AssemblyName, "task-returning-" + c.ToLowerInvariant(),
+                    new WeaverSettings { WeaveAll = true }))).Value;
 
         public static (ProcessResult Process, ProfileFile Profile) Run(string configuration) =>
             runs.GetOrAdd(configuration, c => new Lazy<(ProcessResult, ProfileFile)>(() => Woven(c).RunProfiled())).Value;

@@ -59,11 +59,14 @@ namespace AsyncProf.Tests.Zoo
         public static IReadOnlyList<ZooExpectation> Expectations(string configuration) =>
             expectations.GetOrAdd(configuration, c => new Lazy<IReadOnlyList<ZooExpectation>>(() => ReadExpectations(UnwovenAssembly(c)))).Value;
 
-        /// <summary>The zoo woven with default settings (<paramref name="naive"/>: NaiveStateMachines).</summary>
+        /// <summary>
+        /// The zoo woven with every method (WeaveAll: its [Expect]s cover every shape and name, tiny ones included;
+        /// what is left out by default is WeaveSelectionTests'), <paramref name="naive"/>: NaiveStateMachines.
+        /// </summary>
         public static WovenApp Woven(string configuration, bool naive = false) =>
             weaves.GetOrAdd(configuration + (naive ? "-naive" : ""), _ => new Lazy<WovenApp>(() =>
                 WovenApp.Create(Build(configuration), AssemblyName, "zoo-" + Label(configuration) + (naive ? "-naive" : ""),
-                    new WeaverSettings { NaiveStateMachines = naive }))).Value;
+                    new WeaverSettings { NaiveStateMachines = naive, WeaveAll = true }))).Value;
 
         /// <summary>One profiled run of the woven zoo (<paramref name="variant"/> names extra environment settings).</summary>
         public static (ProcessResult Process, ProfileFile Profile) Run(string configuration, bool naive = false, RunVariant variant = RunVariant.Default) =>

@@ -80,7 +80,7 @@ namespace AsyncProf.Tests.Build
                 var fragment = XDocument.Load(xcf).Root!;
                 Assert.That(fragment.Name.LocalName, Is.EqualTo("complexType"));
                 var attributes = fragment.Elements().Where(e => e.Name.LocalName == "attribute").Select(e => (string?)e.Attribute("name"));
-                Assert.That(attributes, Is.EquivalentTo(new[] { "Always", "Include", "Exclude" }));
+                Assert.That(attributes, Is.EquivalentTo(new[] { "Always", "All", "Include", "Exclude" }));
             }
 
             // A public ModuleWeaver deriving from Fody's BaseModuleWeaver, and no dependency Fody could not load.

@@ -12,6 +12,7 @@ namespace AsyncProf
     {
         static volatile Session? current;
 
+
         /// <summary>
         /// The logical caller for work that starts on a thread with no profiled frame (Task.Run, thread pool, new
         /// Thread): set when an async call starts, so it flows into everything its body queues. Async methods run

@@ -66,16 +66,13 @@ namespace AsyncProf
         int windowCount;
         const int MaxWindowEntries = 8192;
 
-        // What the thread's events add to nodes, gathered here and added in one go (an Interlocked add costs ~5 ns;
-        // otherwise each call paid three, and each event one or two more): counts and allocations at every window
-        // close and whenever the thread's last profiled frame exits, so a profile written meanwhile misses at most
-        // one window's worth of a thread still inside profiled code; wall time in the window, per node, until the
-        // window closes and its CPU reading is split. A direct-mapped cache: a node evicted by another with the same
-        // slot is flushed, its window time kept in the overflow list (window) until the close.
+        // Sync calls' counters, gathered here and added to their nodes in one go (an Interlocked add costs ~5 ns,
+        // three per call otherwise): at every window close and whenever the thread's last profiled frame exits, so
+        // a profile written meanwhile misses at most one window's calls of a thread still inside profiled code.
         struct PendingCounts
         {
             public CallNode? Node;
-            public long Started, Calls, WallTicks, AllocBytes, WindowTicks;
+            public long Started, Calls, WallTicks;
         }
 
         internal const int PendingSlots = 64;
@@ -92,48 +89,32 @@ namespace AsyncProf
             ref var e = ref pending[slot];
             if (e.Node != node)
             {
-                if (e.Node != null) Evict(ref e);
+                if (e.Node != null) Flush(ref e);
                 else dirty[dirtyCount++] = slot;
                 e.Node = node;
             }
             return ref e;
         }
 
-        void Evict(ref PendingCounts e)
-        {
-            FlushCounters(ref e);
-            if (e.WindowTicks == 0) return;
-            var n = windowCount;
-            if (n == window.Length) GrowWindow();
-            window[n].Node = e.Node!;
-            window[n].Ticks = e.WindowTicks;
-            windowCount = n + 1;
-            e.WindowTicks = 0;
-        }
-
-        static void FlushCounters(ref PendingCounts e)
+        static void Flush(ref PendingCounts e)
         {
             var node = e.Node!;
             if (e.Started != 0) Interlocked.Add(ref node.Started, e.Started);
             if (e.Calls != 0) Interlocked.Add(ref node.Calls, e.Calls);
             if (e.WallTicks != 0) Interlocked.Add(ref node.WallTicks, e.WallTicks);
-            if (e.AllocBytes != 0) Interlocked.Add(ref node.SelfAllocBytes, e.AllocBytes);
-            e.Started = e.Calls = e.WallTicks = e.AllocBytes = 0;
+            e.Started = e.Calls = e.WallTicks = 0;
         }
 
-        /// <summary>Adds every gathered count and allocation to its node (window time waits for the window's close).</summary>
+        /// <summary>Adds every gathered counter to its node.</summary>
         public void FlushCounts()
         {
-            var kept = 0;
             for (var i = 0; i < dirtyCount; i++)
             {
-                var slot = dirty[i];
-                ref var e = ref pending[slot];
-                FlushCounters(ref e);
-                if (e.WindowTicks != 0) dirty[kept++] = slot;
-                else e.Node = null;
+                ref var e = ref pending[dirty[i]];
+                Flush(ref e);
+                e.Node = null;
             }
-            dirtyCount = kept;
+            dirtyCount = 0;
         }
 
         public int ManagedThreadId = Environment.CurrentManagedThreadId;
@@ -248,8 +229,6 @@ namespace AsyncProf
             Depth = 0;
             Array.Clear(window, 0, windowCount);
             windowCount = 0;
-            for (var i = 0; i < dirtyCount; i++) pending[dirty[i]] = default; // the old session's window: never settled
-            dirtyCount = 0;
             windowProfiledTicks = 0;
             finalIntervalTicks = 0;
             finalIntervalNode = null;
@@ -279,10 +258,17 @@ namespace AsyncProf
             if (Depth > 0)
             {
                 node = frames[Depth - 1].Node;
-                ref var e = ref Pending(node);
-                e.AllocBytes += bytes;
-                e.WindowTicks += ticks;
+                if (bytes != 0) Interlocked.Add(ref node.SelfAllocBytes, bytes);
                 windowProfiledTicks += ticks;
+                var n = windowCount;
+                if (n > 0 && window[n - 1].Node == node) window[n - 1].Ticks += ticks;
+                else
+                {
+                    if (n == window.Length) GrowWindow();
+                    window[n].Node = node;
+                    window[n].Ticks = ticks;
+                    windowCount = n + 1;
+                }
             }
             finalIntervalTicks = ticks;
             finalIntervalNode = node;
@@ -318,6 +304,7 @@ namespace AsyncProf
         /// </summary>
         public void CloseWindow(long now)
         {
+            FlushCounts();
             var clock = ThreadCpuClock.Available;
             var cpuNow = clock ? ThreadCpuClock.NowNs() : 0;
             var windowNs = (now - windowStartTicks) * TicksToNs;
@@ -325,26 +312,22 @@ namespace AsyncProf
             var prefixNs = windowNs - finalNs;
             var cpuNs = clock ? Math.Max(0, cpuNow - windowStartCpuNs) : windowNs;
             var prefixCpu = Math.Min(cpuNs, prefixNs);
-            var split = new CpuSplit
+            var prefixRate = !clock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
+            var finalRate = !clock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
+            var last = windowCount - 1;
+            for (var i = 0; i <= last; i++)
             {
-                PrefixRate = !clock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0,
-                FinalRate = !clock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0,
-                FinalLeftNs = finalNs,
-                FinalNode = finalIntervalNode,
-            };
-            for (var i = 0; i < dirtyCount; i++)
-            {
-                ref var e = ref pending[dirty[i]];
-                FlushCounters(ref e);
-                split.Charge(e.Node!, e.WindowTicks);
-                e.WindowTicks = 0;
-                e.Node = null;
-            }
-            dirtyCount = 0;
-            for (var i = 0; i < windowCount; i++)
-            {
-                split.Charge(window[i].Node, window[i].Ticks);
-                window[i].Node = null!;
+                ref var e = ref window[i];
+                var ns = e.Ticks * TicksToNs;
+                double cpu;
+                if (i == last && e.Node == finalIntervalNode)
+                {
+                    var final = Math.Min(finalNs, ns);
+                    cpu = (ns - final) * prefixRate + final * finalRate;
+                }
+                else cpu = ns * prefixRate;
+                if (cpu >= 1) Interlocked.Add(ref e.Node.SelfCpuNs, (long)cpu);
+                e.Node = null!;
             }
             windowCount = 0;
             windowProfiledTicks = 0;
@@ -352,27 +335,6 @@ namespace AsyncProf
             finalIntervalNode = null;
             windowStartTicks = now;
             windowStartCpuNs = cpuNow;
-        }
-
-        /// <summary>A window's CPU, split by wall time: the final interval at its own rate, all the rest at the prefix rate.</summary>
-        struct CpuSplit
-        {
-            public double PrefixRate, FinalRate, FinalLeftNs;
-            public CallNode? FinalNode;
-
-            public void Charge(CallNode node, long ticks)
-            {
-                var ns = ticks * TicksToNs;
-                double cpu;
-                if (node == FinalNode && FinalLeftNs > 0)
-                {
-                    var final = Math.Min(FinalLeftNs, ns);
-                    FinalLeftNs -= final;
-                    cpu = (ns - final) * PrefixRate + final * FinalRate;
-                }
-                else cpu = ns * PrefixRate;
-                if (cpu >= 1) Interlocked.Add(ref node.SelfCpuNs, (long)cpu);
-            }
         }
 
         /// <summary>

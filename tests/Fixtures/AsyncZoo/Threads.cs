@@ -84,7 +84,9 @@ namespace AsyncZoo
         public static async Task<bool> OffContext()
         {
             await Task.Yield();
-            await Task.Delay(1).ConfigureAwait(false);
+            // long enough never to have completed by the time it is awaited: a delay of 1 ms, completed while the
+            // pump thread was preempted, resumed on the pump (no suspension) on a loaded 2-core machine
+            await Task.Delay(50).ConfigureAwait(false);
             bool offPump = SynchronizationContext.Current == null;
             await Task.Yield();
             return offPump;

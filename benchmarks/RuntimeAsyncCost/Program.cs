@@ -43,6 +43,8 @@ namespace RuntimeAsyncCost
             var rounds = args.Length > 0 ? int.Parse(args[0]) : 5;
             Report("completed await, runtime-async", rounds, 2_000_000, n => Loop(Measured.CompletedRuntimeAsync, n));
             Report("completed await, state machine", rounds, 2_000_000, n => Loop(Measured.CompletedStateMachine, n));
+            // awaited by a direct call from runtime-async code: the pair the JIT fuses into an async call (no Task)
+            Report("completed await, runtime-async, direct", rounds, 2_000_000, DirectLoop);
             Report("Task.Yield, runtime-async", rounds, 100_000, n => Loop(Measured.YieldRuntimeAsync, n));
             Report("Task.Yield, state machine", rounds, 100_000, n => Loop(Measured.YieldStateMachine, n));
         }
@@ -55,17 +57,27 @@ namespace RuntimeAsyncCost
             return sum;
         }
 
+        static async Task<long> DirectLoop(int n)
+        {
+            long sum = 0;
+            for (var i = 0; i < n; i++) sum += await Measured.CompletedRuntimeAsync(i);
+            return sum;
+        }
+
         static void Report(string name, int rounds, int calls, Func<int, Task<long>> run)
         {
             run(calls / 10).GetAwaiter().GetResult(); // warm up and tier up
             var best = double.MaxValue;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             for (var r = 0; r < rounds; r++)
             {
                 var watch = Stopwatch.StartNew();
                 run(calls).GetAwaiter().GetResult();
                 best = Math.Min(best, watch.Elapsed.TotalMilliseconds * 1e6 / calls);
             }
-            Console.WriteLine(name + "\t" + best.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
+            var bytesPerCall = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rounds / calls;
+            Console.WriteLine(name + "\t" + best.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "\t" +
+                              bytesPerCall.ToString("F1", System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 }

@@ -12,6 +12,6 @@ export DOTNET_RuntimeAsync=1
 dotnet "$work/plain/RuntimeAsyncCost.dll" "$rounds" > "$work/plain.txt"
 dotnet "$work/woven/RuntimeAsyncCost.dll" "$rounds" > "$work/idle.txt"
 ASYNCPROF_OUTPUT="$work/profile.json" dotnet "$work/woven/RuntimeAsyncCost.dll" "$rounds" > "$work/recording.txt"
-printf '%-34s %10s %12s %12s\n' "workload (ns/call)" unwoven "no session" recording
-paste "$work/plain.txt" "$work/idle.txt" "$work/recording.txt" | awk -F'\t' '{ printf "%-34s %10.1f %12.1f %12.1f\n", $1, $2, $4, $6 }'
+printf '%-40s %10s %12s %12s   %s\n' "workload (ns/call)" unwoven "no session" recording "bytes/call: unwoven, no session, recording"
+paste "$work/plain.txt" "$work/idle.txt" "$work/recording.txt" | awk -F'\t' '{ printf "%-40s %10.1f %12.1f %12.1f   %.1f, %.1f, %.1f\n", $1, $2, $5, $8, $3, $6, $9 }'
 rm -rf "$work"

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Threading;
 
 namespace AsyncProf
@@ -57,8 +56,6 @@ namespace AsyncProf
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
-        public static readonly double TicksToNs = Clock.TicksToNs;
-
         public static ProfileSnapshot Take(Session session)
         {
             // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
@@ -66,7 +63,7 @@ namespace AsyncProf
             if (writer != null) writer.CloseWindow(writer.Event());
             var snapshot = new ProfileSnapshot();
             var end = session.StopTimestamp != 0 ? session.StopTimestamp : Clock.Now();
-            snapshot.DurationNs = (long)((end - session.StartTimestamp) * TicksToNs);
+            snapshot.DurationNs = (long)((end - session.StartTimestamp) * Clock.TicksToNs);
             snapshot.StartTimestamp = session.StartTimestamp;
             snapshot.Threads = session.Threads();
             if (session.Timeline != null)
@@ -112,7 +109,7 @@ namespace AsyncProf
                     InFlight = Math.Max(0, Volatile.Read(ref cn.Started) - calls),
                     Faults = Volatile.Read(ref cn.Faults),
                     Suspends = Volatile.Read(ref cn.Suspends),
-                    WallNs = (long)(Volatile.Read(ref cn.WallTicks) * TicksToNs),
+                    WallNs = (long)(Volatile.Read(ref cn.WallTicks) * Clock.TicksToNs),
                     SelfCpuNs = Volatile.Read(ref cn.SelfCpuNs),
                     SelfAllocBytes = Volatile.Read(ref cn.SelfAllocBytes),
                     Detached = Volatile.Read(ref cn.Detached),
@@ -153,10 +150,6 @@ namespace AsyncProf
                     n.Detached += n.InFlight;
         }
 
-        /// <summary>
-        /// Inclusive CPU and allocations: a node's own plus its children's, except detached children's (work that
-        /// outlived the call, such as fire-and-forget tasks, is not the caller's cost).
-        /// </summary>
         /// <summary>The probe's own cost taken off the figures, or null when the profile is uncorrected.</summary>
         public ProbeCorrection? Correction;
 
@@ -198,6 +191,10 @@ namespace AsyncProf
             }
         }
 
+        /// <summary>
+        /// Inclusive CPU and allocations: a node's own plus its children's, except detached children's (work that
+        /// outlived the call, such as fire-and-forget tasks, is not the caller's cost).
+        /// </summary>
         void SumInclusive()
         {
             // pre-order: every child comes after its parent, so walking backwards finishes children first

@@ -136,8 +136,8 @@ namespace AsyncProf
                 w.Number("function", node.FunctionLocalId);
                 w.Number("node", node.Id);
                 w.Number("thread", seg.ThreadId);
-                w.Number("startNs", (long)((seg.StartTicks - s.StartTimestamp) * ProfileSnapshot.TicksToNs));
-                w.Number("endNs", (long)((seg.EndTicks - s.StartTimestamp) * ProfileSnapshot.TicksToNs));
+                w.Number("startNs", (long)((seg.StartTicks - s.StartTimestamp) * Clock.TicksToNs));
+                w.Number("endNs", (long)((seg.EndTicks - s.StartTimestamp) * Clock.TicksToNs));
                 w.Number("cpuNs", Math.Max(0, seg.CpuNs));
                 w.String("end", EndName(seg.End));
                 w.EndObject();

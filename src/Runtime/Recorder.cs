@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 
 namespace AsyncProf
@@ -11,7 +10,6 @@ namespace AsyncProf
     internal static class Recorder
     {
         static volatile Session? current;
-
 
         /// <summary>
         /// The logical caller for work that starts on a thread with no profiled frame (Task.Run, thread pool, new

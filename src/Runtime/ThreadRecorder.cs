@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Threading;
 
 namespace AsyncProf
@@ -307,8 +306,8 @@ namespace AsyncProf
             FlushCounts();
             var clock = ThreadCpuClock.Available;
             var cpuNow = clock ? ThreadCpuClock.NowNs() : 0;
-            var windowNs = (now - windowStartTicks) * TicksToNs;
-            var finalNs = Math.Min(finalIntervalTicks * TicksToNs, windowNs);
+            var windowNs = (now - windowStartTicks) * Clock.TicksToNs;
+            var finalNs = Math.Min(finalIntervalTicks * Clock.TicksToNs, windowNs);
             var prefixNs = windowNs - finalNs;
             var cpuNs = clock ? Math.Max(0, cpuNow - windowStartCpuNs) : windowNs;
             var prefixCpu = Math.Min(cpuNs, prefixNs);
@@ -318,7 +317,7 @@ namespace AsyncProf
             for (var i = 0; i <= last; i++)
             {
                 ref var e = ref window[i];
-                var ns = e.Ticks * TicksToNs;
+                var ns = e.Ticks * Clock.TicksToNs;
                 double cpu;
                 if (i == last && e.Node == finalIntervalNode)
                 {
@@ -347,8 +346,6 @@ namespace AsyncProf
             if (windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
             else FlushCounts();
         }
-
-        static readonly double TicksToNs = Clock.TicksToNs;
 
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
         public long TopCallId => Depth > 0 ? frames[Depth - 1].CallId : 0;

@@ -131,18 +131,8 @@ namespace AsyncProf.Weaving
             var to = copy.Body;
             to.InitLocals = from.InitLocals;
             to.MaxStackSize = from.MaxStackSize;
-            var variables = new Dictionary<VariableDefinition, VariableDefinition>();
             foreach (var variable in from.Variables)
-            {
-                var own = new VariableDefinition(variable.VariableType);
-                variables.Add(variable, own);
-                to.Variables.Add(own);
-            }
-            var parameters = new Dictionary<ParameterDefinition, ParameterDefinition>();
-            for (var i = 0; i < original.Parameters.Count; i++)
-                parameters.Add(original.Parameters[i], copy.Parameters[i]);
-            if (original.HasThis)
-                parameters.Add(from.ThisParameter, to.ThisParameter);
+                to.Variables.Add(new VariableDefinition(variable.VariableType));
 
             var instructions = new Dictionary<Instruction, Instruction>();
             foreach (var instruction in from.Instructions)
@@ -159,8 +149,9 @@ namespace AsyncProf.Weaving
                 {
                     case Instruction target: own.Operand = instructions[target]; break;
                     case Instruction[] targets: own.Operand = targets.Select(t => instructions[t]).ToArray(); break;
-                    case VariableDefinition variable: own.Operand = variables[variable]; break;
-                    case ParameterDefinition parameter: own.Operand = parameters[parameter]; break;
+                    // the copy's variables and parameters sit at the original's indexes (`this` is -1)
+                    case VariableDefinition variable: own.Operand = to.Variables[variable.Index]; break;
+                    case ParameterDefinition parameter: own.Operand = parameter.Index < 0 ? to.ThisParameter : copy.Parameters[parameter.Index]; break;
                 }
             }
             Instruction? Map(Instruction? i) => i == null ? null : instructions[i];
@@ -187,24 +178,19 @@ namespace AsyncProf.Weaving
                         StartLine = point.StartLine, StartColumn = point.StartColumn, EndLine = point.EndLine, EndColumn = point.EndColumn,
                     });
             if (debug.Scope != null)
-                copy.DebugInformation.Scope = CopyScope(debug.Scope, byOffset, variables);
+                copy.DebugInformation.Scope = CopyScope(debug.Scope, byOffset, to.Variables);
         }
 
         static ScopeDebugInformation CopyScope(ScopeDebugInformation scope, Dictionary<int, Instruction> byOffset,
-            Dictionary<VariableDefinition, VariableDefinition> variables)
+            Mono.Collections.Generic.Collection<VariableDefinition> variables)
         {
             Instruction? At(InstructionOffset offset) =>
                 offset.IsEndOfMethod || !byOffset.TryGetValue(offset.Offset, out var own) ? null : own;
             var start = At(scope.Start);
             var end = At(scope.End);
             var own = new ScopeDebugInformation(start!, end) { Import = scope.Import };
-            foreach (var variable in scope.Variables)
-            {
-                var index = variable.Index;
-                var match = variables.Keys.FirstOrDefault(v => v.Index == index);
-                if (match != null)
-                    own.Variables.Add(new VariableDebugInformation(variables[match], variable.Name) { Attributes = variable.Attributes });
-            }
+            foreach (var variable in scope.Variables.Where(v => v.Index < variables.Count))
+                own.Variables.Add(new VariableDebugInformation(variables[variable.Index], variable.Name) { Attributes = variable.Attributes });
             foreach (var constant in scope.Constants)
                 own.Constants.Add(constant);
             foreach (var inner in scope.Scopes)

@@ -181,20 +181,23 @@ namespace AsyncProf.Weaving
                 copy.DebugInformation.Scope = CopyScope(debug.Scope, byOffset, to.Variables);
         }
 
-        static ScopeDebugInformation CopyScope(ScopeDebugInformation scope, Dictionary<int, Instruction> byOffset,
+        /// <summary>The scope for the copy, or null when its start names no instruction (a damaged PDB): scopes only name locals.</summary>
+        static ScopeDebugInformation? CopyScope(ScopeDebugInformation scope, Dictionary<int, Instruction> byOffset,
             Mono.Collections.Generic.Collection<VariableDefinition> variables)
         {
             Instruction? At(InstructionOffset offset) =>
                 offset.IsEndOfMethod || !byOffset.TryGetValue(offset.Offset, out var own) ? null : own;
             var start = At(scope.Start);
-            var end = At(scope.End);
-            var own = new ScopeDebugInformation(start!, end) { Import = scope.Import };
-            foreach (var variable in scope.Variables.Where(v => v.Index < variables.Count))
+            if (start == null)
+                return null;
+            var own = new ScopeDebugInformation(start, At(scope.End)) { Import = scope.Import };
+            foreach (var variable in scope.Variables.Where(v => v.Index >= 0 && v.Index < variables.Count))
                 own.Variables.Add(new VariableDebugInformation(variables[variable.Index], variable.Name) { Attributes = variable.Attributes });
             foreach (var constant in scope.Constants)
                 own.Constants.Add(constant);
             foreach (var inner in scope.Scopes)
-                own.Scopes.Add(CopyScope(inner, byOffset, variables));
+                if (CopyScope(inner, byOffset, variables) is ScopeDebugInformation copied)
+                    own.Scopes.Add(copied);
             return own;
         }
 

@@ -45,7 +45,8 @@ damaged input or a malformed deps.json leaves every file as it was.
   -r, --references DIR  another folder to look for referenced assemblies in (besides the app folder, the
                      packages its deps.json names in the NuGet cache, and the shared frameworks); repeatable
   --include PATTERN  weave only methods whose name (Namespace.Type.Method) matches; * matches any run of
-                     characters; repeatable
+                     characters; repeatable. A pattern without * also weaves the method it names when the
+                     default would leave it out (see --all)
   --exclude PATTERN  do not weave methods whose name matches; repeatable
   --all              weave trivial methods too. By default a method whose probe would cost more than it
                      tells is left out: a body of a few bytes with no call and no loop (getters, field stores,

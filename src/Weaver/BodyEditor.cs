@@ -121,7 +121,17 @@ namespace AsyncProf.Weaving
                 points.Add(point);
         }
 
-        const int HiddenLine = 0xfeefee;
+        /// <summary>Whether the body holds an <paramref name="opCode"/> instruction (a loop: LINQ would box the enumerator).</summary>
+        public static bool Uses(MethodBody body, OpCode opCode)
+        {
+            foreach (var instruction in body.Instructions)
+                if (instruction.OpCode == opCode)
+                    return true;
+            return false;
+        }
+
+        /// <summary>The line of a hidden sequence point (debuggers step over it).</summary>
+        public const int HiddenLine = 0xfeefee;
 
         void Retarget(Instruction from, Instruction to)
         {

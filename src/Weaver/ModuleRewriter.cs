@@ -92,23 +92,28 @@ namespace AsyncProf.Weaving
             }
 
             var leftOut = WeaveSelection.Classify(method, inGeneratedType, settings.WeaveAll);
+            // Compiler plumbing has no source method to name; a trivial or inlined one named by --include is woven.
+            string? name = null;
+            if (leftOut == LeftOutReason.Trivial || leftOut == LeftOutReason.AggressiveInlining)
+                if (filter.HasLiteralIncludes && filter.NamesExactly(name = DisplayNames.Of(method)))
+                    leftOut = LeftOutReason.None;
             if (leftOut != LeftOutReason.None)
             {
                 result.CountLeftOut(leftOut);
                 return;
             }
 
-            var name = DisplayNames.Of(method);
+            name ??= DisplayNames.Of(method);
             if (!filter.Accepts(name))
                 return;
 
             var location = SourceLocation.Of(method);
-            if (method.Body.Instructions.Any(i => i.OpCode == OpCodes.Jmp))
+            if (BodyEditor.Uses(method.Body, OpCodes.Jmp))
             {
                 Skip(name, "method uses the jmp instruction, which cannot be wrapped", location);
                 return;
             }
-            if (method.Body.Instructions.Any(i => i.OpCode == OpCodes.Tail))
+            if (BodyEditor.Uses(method.Body, OpCodes.Tail))
             {
                 // Wrapped, its tail calls would become ordinary calls: deep recursion that relied on them (F#) would
                 // overflow the stack.

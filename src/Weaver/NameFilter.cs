@@ -12,11 +12,27 @@ namespace AsyncProf.Weaving
     {
         readonly Regex[] includes;
         readonly Regex[] excludes;
+        readonly HashSet<string> literalIncludes;
 
         public NameFilter(IEnumerable<string> include, IEnumerable<string> exclude)
         {
             includes = Compile(include);
             excludes = Compile(exclude);
+            literalIncludes = new HashSet<string>(include.Where(p => !string.IsNullOrWhiteSpace(p) && !p.Contains("*")).Select(p => p.Trim()));
+        }
+
+        /// <summary>Whether some include pattern has no wildcard: only then can <see cref="NamesExactly"/> hold.</summary>
+        public bool HasLiteralIncludes => literalIncludes.Count > 0;
+
+        /// <summary>
+        /// An include pattern without a wildcard names this method (with or without its parameter list) and no exclude
+        /// drops it: the user asked for this method by name, so the default selection must not leave it out.
+        /// </summary>
+        public bool NamesExactly(string displayName)
+        {
+            var paren = displayName.IndexOf('(');
+            var named = literalIncludes.Contains(displayName) || (paren > 0 && literalIncludes.Contains(displayName.Substring(0, paren)));
+            return named && Accepts(displayName);
         }
 
         /// <summary>

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
@@ -25,7 +27,7 @@ namespace AsyncProf.Weaving
         /// </summary>
         public static bool CanSplit(MethodDefinition method) =>
             method.HasBody && !method.IsConstructor && method.CallingConvention != MethodCallingConvention.VarArg &&
-            !method.Body.Instructions.Any(i => i.OpCode == OpCodes.Arglist);
+            !BodyEditor.Uses(method.Body, OpCodes.Arglist);
 
         /// <summary>Adds the copy to the method's type, makes the original forward to it while profiling, and returns the copy.</summary>
         public static MethodDefinition Split(MethodDefinition original, ProbeReferences probes) =>
@@ -88,7 +90,7 @@ namespace AsyncProf.Weaving
         static MethodDefinition CreateCopy(MethodDefinition original)
         {
             var attributes = MethodAttributes.Private | MethodAttributes.HideBySig | (original.Attributes & MethodAttributes.Static);
-            var copy = new MethodDefinition(UniqueName(original), attributes, original.ReturnType)
+            var copy = new MethodDefinition(CopyName(original), attributes, original.ReturnType)
             {
                 ImplAttributes = original.ImplAttributes & ~MethodImplAttributes.Synchronized, // the forwarder holds the lock
                 HasThis = original.HasThis,
@@ -116,14 +118,22 @@ namespace AsyncProf.Weaving
         static bool IsDiagnosticsAttribute(CustomAttribute attribute) =>
             attribute.AttributeType.Namespace == "System.Diagnostics";
 
-        static string UniqueName(MethodDefinition original)
+        /// <summary>
+        /// <c>M$profiled</c>, shared by M's overloads (their signatures differ); a counter only where the type already
+        /// has a method of that name. The type's own names are gathered once: rescanning them per method was
+        /// quadratic in the type's size.
+        /// </summary>
+        static string CopyName(MethodDefinition original)
         {
+            var taken = OriginalNames.GetValue(original.DeclaringType, type => new HashSet<string>(type.Methods.Select(m => m.Name)));
             var name = original.Name + Suffix;
-            var taken = new HashSet<string>(original.DeclaringType.Methods.Select(m => m.Name));
             for (var n = 2; taken.Contains(name); n++)
                 name = original.Name + Suffix + n;
             return name;
         }
+
+        /// <summary>The names a type had before any copy was added to it (the first split in a type fills it).</summary>
+        static readonly ConditionalWeakTable<TypeDefinition, HashSet<string>> OriginalNames = new ConditionalWeakTable<TypeDefinition, HashSet<string>>();
 
         static void CopyBody(MethodDefinition original, MethodDefinition copy)
         {
@@ -134,59 +144,92 @@ namespace AsyncProf.Weaving
             foreach (var variable in from.Variables)
                 to.Variables.Add(new VariableDefinition(variable.VariableType));
 
-            var instructions = new Dictionary<Instruction, Instruction>();
-            foreach (var instruction in from.Instructions)
+            // The copy's instructions by the original's index: while copying, each original instruction carries its
+            // index in Offset (restored after), so operands map through an array instead of a dictionary per method.
+            var source = from.Instructions;
+            var copied = to.Instructions;
+            var count = source.Count;
+            copied.Capacity = count + 32; // room for the probe code the copy is woven with, without regrowing
+            var offsets = Buffers.Offsets(count);
+            var maxOffset = 0;
+            for (var i = 0; i < count; i++)
             {
+                var instruction = source[i];
+                offsets[i] = instruction.Offset;
+                maxOffset = Math.Max(maxOffset, instruction.Offset); // offsets as read; code added by an earlier Fody weaver has 0
+                instruction.Offset = i;
                 var own = Instruction.Create(OpCodes.Nop);
                 own.OpCode = instruction.OpCode;
                 own.Operand = instruction.Operand;
-                instructions.Add(instruction, own);
-                to.Instructions.Add(own);
+                copied.Add(own);
             }
-            foreach (var own in to.Instructions)
+            Instruction Map(Instruction i) => copied[i.Offset];
+            foreach (var own in copied)
             {
                 switch (own.Operand)
                 {
-                    case Instruction target: own.Operand = instructions[target]; break;
-                    case Instruction[] targets: own.Operand = targets.Select(t => instructions[t]).ToArray(); break;
+                    case Instruction target: own.Operand = Map(target); break;
+                    case Instruction[] targets:
+                        var mapped = new Instruction[targets.Length];
+                        for (var i = 0; i < targets.Length; i++) mapped[i] = Map(targets[i]);
+                        own.Operand = mapped;
+                        break;
                     // the copy's variables and parameters sit at the original's indexes (`this` is -1)
                     case VariableDefinition variable: own.Operand = to.Variables[variable.Index]; break;
                     case ParameterDefinition parameter: own.Operand = parameter.Index < 0 ? to.ThisParameter : copy.Parameters[parameter.Index]; break;
                 }
             }
-            Instruction? Map(Instruction? i) => i == null ? null : instructions[i];
+            Instruction? MapOrNull(Instruction? i) => i == null ? null : Map(i);
             foreach (var handler in from.ExceptionHandlers)
                 to.ExceptionHandlers.Add(new ExceptionHandler(handler.HandlerType)
                 {
                     CatchType = handler.CatchType,
-                    TryStart = Map(handler.TryStart),
-                    TryEnd = Map(handler.TryEnd),
-                    HandlerStart = Map(handler.HandlerStart),
-                    HandlerEnd = Map(handler.HandlerEnd),
-                    FilterStart = Map(handler.FilterStart),
+                    TryStart = MapOrNull(handler.TryStart),
+                    TryEnd = MapOrNull(handler.TryEnd),
+                    HandlerStart = MapOrNull(handler.HandlerStart),
+                    HandlerEnd = MapOrNull(handler.HandlerEnd),
+                    FilterStart = MapOrNull(handler.FilterStart),
                 });
 
-            // Sequence points and local scopes, so stack traces and debuggers read the copy like the original.
+            // Sequence points and local scopes name the offsets the body was read at, so stack traces and debuggers
+            // read the copy like the original.
+            var byOffset = Buffers.ByOffset(maxOffset + 1);
+            for (var i = 0; i < count; i++)
+            {
+                source[i].Offset = offsets[i];
+                if (offsets[i] >= 0) byOffset[offsets[i]] = copied[i];
+            }
+            Instruction? At(int offset) => offset >= 0 && offset <= maxOffset ? byOffset[offset] : null;
             var debug = original.DebugInformation;
-            var byOffset = new Dictionary<int, Instruction>();
-            foreach (var instruction in from.Instructions)
-                byOffset[instruction.Offset] = instructions[instruction];
             if (debug.HasSequencePoints)
-                foreach (var point in debug.SequencePoints.Where(p => byOffset.ContainsKey(p.Offset)))
-                    copy.DebugInformation.SequencePoints.Add(new SequencePoint(byOffset[point.Offset], point.Document)
-                    {
-                        StartLine = point.StartLine, StartColumn = point.StartColumn, EndLine = point.EndLine, EndColumn = point.EndColumn,
-                    });
+                foreach (var point in debug.SequencePoints)
+                    if (At(point.Offset) is Instruction own)
+                        copy.DebugInformation.SequencePoints.Add(new SequencePoint(own, point.Document)
+                        {
+                            StartLine = point.StartLine, StartColumn = point.StartColumn, EndLine = point.EndLine, EndColumn = point.EndColumn,
+                        });
             if (debug.Scope != null)
-                copy.DebugInformation.Scope = CopyScope(debug.Scope, byOffset, to.Variables);
+                copy.DebugInformation.Scope = CopyScope(debug.Scope, At, to.Variables);
+            Array.Clear(byOffset, 0, maxOffset + 1);
+        }
+
+        /// <summary>Tables reused from one copy to the next, so copying a body allocates only what the copy keeps.</summary>
+        static class Buffers
+        {
+            [ThreadStatic] static int[]? offsets;
+            [ThreadStatic] static Instruction?[]? byOffset;
+
+            public static int[] Offsets(int size) => offsets != null && offsets.Length >= size ? offsets : offsets = new int[Math.Max(size, 1024)];
+
+            /// <summary>Cleared: the caller clears what it used.</summary>
+            public static Instruction?[] ByOffset(int size) => byOffset != null && byOffset.Length >= size ? byOffset : byOffset = new Instruction?[Math.Max(size, 4096)];
         }
 
         /// <summary>The scope for the copy, or null when its start names no instruction (a damaged PDB): scopes only name locals.</summary>
-        static ScopeDebugInformation? CopyScope(ScopeDebugInformation scope, Dictionary<int, Instruction> byOffset,
+        static ScopeDebugInformation? CopyScope(ScopeDebugInformation scope, Func<int, Instruction?> byOffset,
             Mono.Collections.Generic.Collection<VariableDefinition> variables)
         {
-            Instruction? At(InstructionOffset offset) =>
-                offset.IsEndOfMethod || !byOffset.TryGetValue(offset.Offset, out var own) ? null : own;
+            Instruction? At(InstructionOffset offset) => offset.IsEndOfMethod ? null : byOffset(offset.Offset);
             var start = At(scope.Start);
             if (start == null)
                 return null;
@@ -201,25 +244,49 @@ namespace AsyncProf.Weaving
             return own;
         }
 
-        /// <summary>Prepends <c>if (Probe.Active) return copy(args);</c> to the original, whose body is otherwise untouched.</summary>
+        /// <summary>
+        /// Prepends <c>if (Probe.Active) return copy(args);</c> to the original, whose body is otherwise left as it was
+        /// read: code put before the first instruction moves no branch, handler or sequence point of the body relative
+        /// to another, so nothing is re-encoded (no BodyEditor pass over a body we do not change).
+        /// </summary>
         static void Forward(MethodDefinition original, MethodDefinition copy, ProbeReferences probes, IReadOnlyList<Instruction> afterCall)
         {
-            var editor = new BodyEditor(original);
-            var bodyStart = editor.Instructions[0];
-            var prologue = new List<Instruction>
-            {
-                Instruction.Create(OpCodes.Ldsfld, probes.Active),
-                Instruction.Create(OpCodes.Brfalse, bodyStart),
-            };
+            var body = original.Body;
+            var bodyStart = body.Instructions[0];
+            var forward = new List<Instruction>();
             if (original.HasThis)
-                prologue.Add(Instruction.Create(OpCodes.Ldarg, editor.Body.ThisParameter));
+                forward.Add(Instruction.Create(OpCodes.Ldarg_0));
             foreach (var parameter in original.Parameters)
-                prologue.Add(Instruction.Create(OpCodes.Ldarg, parameter));
-            prologue.Add(Instruction.Create(OpCodes.Call, SelfReference(original, copy)));
-            prologue.AddRange(afterCall);
-            prologue.Add(Instruction.Create(OpCodes.Ret));
-            editor.InsertPrologue(prologue);
-            editor.Complete();
+                forward.Add(LoadArgument(parameter, original.HasThis ? parameter.Index + 1 : parameter.Index));
+            forward.Add(Instruction.Create(OpCodes.Call, SelfReference(original, copy)));
+            forward.AddRange(afterCall);
+            forward.Add(Instruction.Create(OpCodes.Ret));
+            var skip = forward.Sum(i => i.GetSize()) <= sbyte.MaxValue ? OpCodes.Brfalse_S : OpCodes.Brfalse;
+
+            var prologue = new List<Instruction> { Instruction.Create(OpCodes.Ldsfld, probes.Active), Instruction.Create(skip, bodyStart) };
+            prologue.AddRange(forward);
+            body.Instructions.Capacity = body.Instructions.Count + prologue.Count; // one exact regrowth, not a doubling
+            for (var i = 0; i < prologue.Count; i++)
+                body.Instructions.Insert(i, prologue[i]);
+
+            // Hidden from debuggers; it comes first, so the sequence points stay in offset order.
+            var debug = original.DebugInformation;
+            if (debug.HasSequencePoints)
+                debug.SequencePoints.Insert(0, new SequencePoint(prologue[0], debug.SequencePoints[0].Document)
+                    { StartLine = BodyEditor.HiddenLine, EndLine = BodyEditor.HiddenLine });
+        }
+
+        /// <summary>The shortest form of <c>ldarg</c> for the argument at <paramref name="index"/> (<c>this</c> counts).</summary>
+        static Instruction LoadArgument(ParameterDefinition parameter, int index)
+        {
+            switch (index)
+            {
+                case 0: return Instruction.Create(OpCodes.Ldarg_0);
+                case 1: return Instruction.Create(OpCodes.Ldarg_1);
+                case 2: return Instruction.Create(OpCodes.Ldarg_2);
+                case 3: return Instruction.Create(OpCodes.Ldarg_3);
+                default: return Instruction.Create(index <= byte.MaxValue ? OpCodes.Ldarg_S : OpCodes.Ldarg, parameter);
+            }
         }
 
         /// <summary>

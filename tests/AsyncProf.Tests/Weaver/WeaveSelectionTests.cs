@@ -36,11 +36,13 @@ namespace AsyncProf.Tests.Weaver
             return module;
         }
 
-        static (WeaveResult Result, string[] Woven) Weave(bool all)
+        static (WeaveResult Result, string[] Woven) Weave(bool all, params string[] include)
         {
             var folder = WeaverTestFiles.NewFolder("selection");
             using var module = LoadSamples(WeaverTestFiles.CopyTestAssembly(folder));
-            var result = AssemblyWeaver.WeaveModule(module, new WeaverSettings { WeaveAll = all }, new RecordingWeaverLog());
+            var settings = new WeaverSettings { WeaveAll = all };
+            settings.Include.AddRange(include);
+            var result = AssemblyWeaver.WeaveModule(module, settings, new RecordingWeaverLog());
             var woven = WeaverTestFiles.ReadMethodTable(module).Select(l => l.Split('\t')[1]).ToArray();
             return (result, woven);
         }
@@ -75,6 +77,26 @@ namespace AsyncProf.Tests.Weaver
             Assert.That(result.LeftOutTrivial + result.LeftOutAggressiveInlining, Is.Zero, result.ToString());
             Assert.That(result.LeftOutCompilerGenerated, Is.EqualTo(Weave(all: false).Result.LeftOutCompilerGenerated));
             Assert.That(woven, Has.None.Contains("AutoProperty").And.None.Contains("Equals").And.None.Contains("Clone"));
+        }
+
+        [Test]
+        public void An_include_naming_a_left_out_method_without_a_wildcard_weaves_it()
+        {
+            var (result, woven) = Weave(false, Ns + "Shapes.get_Count", Ns + "Shapes.Twice", Ns + "Shapes.Spin");
+
+            Assert.That(woven, Is.EquivalentTo(new[] { "Shapes.get_Count", "Shapes.Twice", "Shapes.Spin" }.Select(n => Ns + n)));
+            Assert.That(result.LeftOutTrivial, Is.EqualTo(Trivial.Length - 1), "the other trivial ones stay out");
+            Assert.That(result.LeftOutAggressiveInlining, Is.Zero);
+        }
+
+        [Test]
+        public void An_include_with_a_wildcard_filters_but_does_not_bring_back_left_out_methods()
+        {
+            var (result, woven) = Weave(false, Ns + "Shapes.*");
+
+            Assert.That(woven, Is.EquivalentTo(KeptByDefault.Where(n => n.StartsWith("Shapes.")).Select(n => Ns + n)));
+            Assert.That(result.LeftOutTrivial, Is.EqualTo(Trivial.Length), result.ToString());
+            Assert.That(result.LeftOutAggressiveInlining, Is.EqualTo(1), result.ToString());
         }
 
         [Test]

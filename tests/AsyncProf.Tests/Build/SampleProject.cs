@@ -125,12 +125,17 @@ namespace AsyncProf.Tests.Build
         }
 
         /// <summary>Runs a built app (`dotnet App.dll`) with ASYNCPROF_OUTPUT set; the profile is null when none was written.</summary>
-        public (ProcessResult Process, ProfileFile? Profile) RunBuilt(string appDll, params string[] appArgs)
+        public (ProcessResult Process, ProfileFile? Profile) RunBuilt(string appDll, params string[] appArgs) =>
+            RunBuilt(appDll, new Dictionary<string, string?>(), appArgs);
+
+        /// <summary>The same, with more environment variables (DOTNET_RuntimeAsync=1 for a runtime-async build).</summary>
+        public (ProcessResult Process, ProfileFile? Profile) RunBuilt(string appDll, IReadOnlyDictionary<string, string?> environment, params string[] appArgs)
         {
             var profile = Path.Combine(Folder, $"profile-{Path.GetFileNameWithoutExtension(appDll)}-{Guid.NewGuid():N}.json");
             var args = new List<string> { appDll };
             args.AddRange(appArgs);
-            var result = env.Dotnet(Path.GetDirectoryName(appDll)!, args, new Dictionary<string, string?> { ["ASYNCPROF_OUTPUT"] = profile }, TimeSpan.FromMinutes(2));
+            var variables = new Dictionary<string, string?>(environment) { ["ASYNCPROF_OUTPUT"] = profile };
+            var result = env.Dotnet(Path.GetDirectoryName(appDll)!, args, variables, TimeSpan.FromMinutes(2));
             Assert.That(result.ExitCode, Is.EqualTo(0), $"dotnet {appDll} failed\n{result}");
             return (result, File.Exists(profile) ? ProfileFile.Load(profile) : null);
         }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 

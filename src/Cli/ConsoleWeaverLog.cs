@@ -1,5 +1,5 @@
 using System.IO;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 
 namespace AsyncProf.Cli
 {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 
 namespace AsyncProf.Cli
 {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using AsyncProf.Fody;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Fody;
 using Mono.Cecil.Cil;
 
@@ -43,7 +43,7 @@ public class ModuleWeaver : BaseModuleWeaver
             var result = AssemblyWeaver.WeaveModule(ModuleDefinition, settings, new FodyLog(this));
             WriteInfo("AsyncProf: " + result + " (" + config.Why + ")");
         }
-        catch (AsyncProf.Weaving.WeavingException e)
+        catch (AsyncProf.Weaver.WeavingException e)
         {
             // Fody reports its own WeavingException as one error line; anything else becomes a stack trace.
             throw new global::Fody.WeavingException("AsyncProf: " + OneLine(e.Message));

@@ -1,4 +1,4 @@
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 

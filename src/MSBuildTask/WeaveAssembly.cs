@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
+using AsyncProf.Weaver.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 

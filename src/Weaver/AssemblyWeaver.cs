@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
+using AsyncProf.Weaver.IO;
 using Mono.Cecil;
 
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     /// <summary>The weaver's entry points: a file on disk (command line, MSBuild) or a loaded module (Fody).</summary>
     public static class AssemblyWeaver

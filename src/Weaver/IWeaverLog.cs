@@ -1,4 +1,4 @@
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     /// <summary>Where the core reports; each way in maps it to its own logger (console, MSBuild, Fody).</summary>
     public interface IWeaverLog

@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AsyncProf.Weaver.Contract;
+using AsyncProf.Weaver.Discovery;
+using AsyncProf.Weaver.Instrumentation;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     /// <summary>
     /// Decides what each method of a module is (ordinary method, state machine, compiler plumbing, unsupported
@@ -129,7 +132,7 @@ namespace AsyncProf.Weaving
                 var copy = weaver.Helpers != null ? ProfiledCopy.SplitRuntimeAsync(method, probes, weaver.Helpers) : null;
                 if (copy != null) weaver = new RuntimeAsyncMethodWeaver(copy);
                 weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
-                result.RuntimeAsyncMethods++;
+                result.RuntimeAsyncMethods++; // kind "async" in the table, counted apart in the summary
                 return;
             }
 
@@ -137,8 +140,7 @@ namespace AsyncProf.Weaving
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
             var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
-            if (returns == AwaitableReturnKind.None) result.SyncMethods++;
-            else result.TaskMethods++;
+            result.Count(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task);
         }
 
         void WeaveStateMachine(StateMachine machine)
@@ -161,40 +163,16 @@ namespace AsyncProf.Weaving
                     return;
                 }
                 OrdinaryMethodWeaver.Weave(moveNext, table.Add(MethodKind.Sync, name, location), table, probes);
-                result.SyncMethods++;
+                result.Count(MethodKind.Sync);
                 return;
             }
 
-            switch (machine.Kind)
-            {
-                case MethodKind.Async:
-                {
-                    var weaver = new AsyncMethodWeaver(machine);
-                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
-                    weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
-                    result.AsyncMethods++;
-                    break;
-                }
-                case MethodKind.Iterator:
-                {
-                    var weaver = new IteratorWeaver(machine);
-                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
-                    weaver.Weave(table.Add(MethodKind.Iterator, name, location), table, probes);
-                    result.Iterators++;
-                    break;
-                }
-                case MethodKind.AsyncIterator:
-                {
-                    var weaver = new AsyncIteratorWeaver(machine);
-                    if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
-                    if (!weaver.HasDisposeGuard)
-                        log.Warning(name + ": cannot find the state and dispose-mode fields of its state machine; " +
-                                    "disposing it before the first MoveNextAsync will count as a call", location.File, location.Line);
-                    weaver.Weave(table.Add(MethodKind.AsyncIterator, name, location), table, probes);
-                    result.AsyncIterators++;
-                    break;
-                }
-            }
+            var weaver = StateMachineWeaver.For(machine);
+            if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+            if (weaver.Caveat != null)
+                log.Warning(name + ": " + weaver.Caveat, location.File, location.Line);
+            weaver.Weave(table.Add(weaver.Kind, name, location), table, probes);
+            result.Count(weaver.Kind);
         }
 
         void Skip(string name, string reason, SourceLocation location)

@@ -1,6 +1,7 @@
 using System;
+using AsyncProf.Weaver.Discovery;
 
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     public sealed class WeaveResult
     {
@@ -25,6 +26,20 @@ namespace AsyncProf.Weaving
         public TimeSpan Elapsed { get; set; }
         public int Total => SyncMethods + TaskMethods + AsyncMethods + Iterators + AsyncIterators + RuntimeAsyncMethods;
         public int LeftOut => LeftOutTrivial + LeftOutAggressiveInlining + LeftOutCompilerGenerated;
+
+        /// <summary>One more woven method of <paramref name="kind"/> (runtime-async methods are counted apart).</summary>
+        internal void Count(MethodKind kind)
+        {
+            switch (kind)
+            {
+                case MethodKind.Sync: SyncMethods++; break;
+                case MethodKind.Task: TaskMethods++; break;
+                case MethodKind.Async: AsyncMethods++; break;
+                case MethodKind.Iterator: Iterators++; break;
+                case MethodKind.AsyncIterator: AsyncIterators++; break;
+                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+            }
+        }
 
         internal void CountLeftOut(LeftOutReason reason)
         {

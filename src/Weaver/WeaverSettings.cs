@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     /// <summary>What every way in (command line, MSBuild task, Fody) hands the core besides the assembly itself.</summary>
     public sealed class WeaverSettings

@@ -1,6 +1,6 @@
 using System;
 
-namespace AsyncProf.Weaving
+namespace AsyncProf.Weaver
 {
     /// <summary>Bad input: the message is one line naming the file and the problem, shown to the user as is.</summary>
     public sealed class WeavingException : Exception

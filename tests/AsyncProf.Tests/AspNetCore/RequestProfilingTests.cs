@@ -20,6 +20,7 @@ namespace AsyncProf.Tests.AspNetCore
     /// concurrent ones is profiled alone. The handler calls the probe API as woven code would.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class RequestProfilingTests
     {
         static readonly int Base = Probe.RegisterModule("sync\tWeb.Step\tWeb.cs\t1\nsync\tWeb.Queued\tWeb.cs\t2");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Build
@@ -17,6 +18,7 @@ namespace AsyncProf.Tests.Build
     [TestFixture("Release", "MSBuild")]
     [TestFixture("Release", "Fody")]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class AspNetCoreTests
     {
         const int Requests = 5;

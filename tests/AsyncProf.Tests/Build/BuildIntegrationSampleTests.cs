@@ -12,6 +12,7 @@ namespace AsyncProf.Tests.Build
     /// run's packages: both ways produce a profile.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class BuildIntegrationSampleTests
     {
         [TestCase("ViaMSBuild")]

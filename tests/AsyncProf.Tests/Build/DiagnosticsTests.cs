@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Build
@@ -9,6 +10,7 @@ namespace AsyncProf.Tests.Build
     /// and leaves no woven copy behind; an ordinary build of the same project is not affected.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class DiagnosticsTests
     {
         [Test]

@@ -15,6 +15,7 @@ namespace AsyncProf.Tests.Build
     /// filters from the XML and from MSBuild properties, warnings with file and line, configuration errors as one line.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class FodyAddinTests
     {
         const string Config = "Debug";

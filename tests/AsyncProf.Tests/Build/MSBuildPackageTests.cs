@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Build
@@ -10,6 +11,7 @@ namespace AsyncProf.Tests.Build
     /// an incremental build, the woven output run, stack traces through woven code.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class MSBuildPackageTests
     {
         const string Config = "Debug";

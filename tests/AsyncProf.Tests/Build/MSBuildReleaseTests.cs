@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Build
@@ -9,6 +10,7 @@ namespace AsyncProf.Tests.Build
     /// with Profile=true, the filter properties, the signature kept with the project's own key.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class MSBuildReleaseTests
     {
         const string Config = "Release";

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Build
@@ -14,6 +15,7 @@ namespace AsyncProf.Tests.Build
     /// NuGet build packages and of Fody addins.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class PackageLayoutTests
     {
         static ZipArchive Open(string id) => ZipFile.OpenRead(BuildTestEnvironment.Instance.PackagePath(id));

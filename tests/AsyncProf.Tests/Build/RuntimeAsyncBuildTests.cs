@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using AsyncProf.Tests.Infrastructure;
 using AsyncProf.Tests.Zoo;
 using NUnit.Framework;
 
@@ -16,6 +17,7 @@ namespace AsyncProf.Tests.Build
     [TestFixture("MSBuild")]
     [TestFixture("Fody")]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class RuntimeAsyncBuildTests
     {
         const string Config = "Release";

@@ -14,6 +14,7 @@ namespace AsyncProf.Tests.Build
     /// weaves the seed app, the woven app records its profile, and the command reports on it.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class ToolPackageTests
     {
         string _root = null!, _version = null!, _config = null!;

@@ -11,6 +11,7 @@ namespace AsyncProf.Tests.Cli
     /// "asyncprof: ..." on stderr naming the file, never a stack trace, and the file left byte for byte as it was.
     /// </summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class CliErrorTests
     {
         string _dir = null!;

@@ -8,6 +8,7 @@ namespace AsyncProf.Tests.Cli
 {
     /// <summary>`asyncprof report` choosing formats and text views, run as the real tool.</summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class ReportFormatCliTests
     {
         // a profile with a timeline, so every format applies

@@ -9,6 +9,7 @@ namespace AsyncProf.Tests.Cli
 {
     /// <summary><c>asyncprof report -o</c> into a device or a named pipe: written into, never replaced by a rename.</summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class ReportOutputTargetTests
     {
         static string Profile => Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json");

@@ -16,6 +16,7 @@ namespace AsyncProf.Tests.Cli
     /// public key token still binds to it.
     /// </summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class StrongNameResignTests
     {
         [Test]

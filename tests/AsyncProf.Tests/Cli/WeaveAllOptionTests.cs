@@ -12,6 +12,7 @@ namespace AsyncProf.Tests.Cli
     /// summary line says what was left out and why, and --all weaves the trivial and AggressiveInlining methods too.
     /// </summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class WeaveAllOptionTests
     {
         string _dll = null!;

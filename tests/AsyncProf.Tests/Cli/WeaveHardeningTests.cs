@@ -13,6 +13,7 @@ namespace AsyncProf.Tests.Cli
     /// --dry-run, backups and `asyncprof restore`.
     /// </summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class WeaveHardeningTests
     {
         static readonly Dictionary<string, string?> HeapLimit = new() { ["DOTNET_GCHeapHardLimit"] = "0x20000000" }; // 512 MB

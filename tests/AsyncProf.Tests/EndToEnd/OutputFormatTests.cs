@@ -13,6 +13,7 @@ namespace AsyncProf.Tests.EndToEnd
     /// timeline on its own), pprof or HTML at exit, with no separate conversion step.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class OutputFormatTests
     {
         WovenApp app = null!;

@@ -15,6 +15,7 @@ namespace AsyncProf.Tests.EndToEnd
     /// </summary>
     [TestFixture]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class RuntimeAsyncSeedScenarioTests
     {
         ProfileFile runtimeAsync = null!;

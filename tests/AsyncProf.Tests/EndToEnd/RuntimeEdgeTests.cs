@@ -1,13 +1,14 @@
 using System.Collections.Generic;
 using System.IO;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
 {
     /// <summary>Whole-process profiling where a process ends badly or also drives the profiler API itself.</summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class RuntimeEdgeTests
     {
         WovenApp app = null!;

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
@@ -23,6 +23,7 @@ namespace AsyncProf.Tests.EndToEnd
     /// </summary>
     [TestFixture]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class SeedScenarioTests
     {
         public const int Runs = 5;

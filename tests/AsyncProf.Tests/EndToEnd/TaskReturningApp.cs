@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 
 namespace AsyncProf.Tests.EndToEnd
 {

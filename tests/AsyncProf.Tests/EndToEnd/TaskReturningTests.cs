@@ -13,6 +13,7 @@ namespace AsyncProf.Tests.EndToEnd
     /// fixed durations beyond the waits the fixture makes.
     /// </summary>
     [TestFixtureSource(typeof(ZooApp), nameof(ZooApp.Configurations))]
+    [Category(Categories.Integration)]
     public class TaskReturningTests
     {
         const string Ns = "TaskReturning.";

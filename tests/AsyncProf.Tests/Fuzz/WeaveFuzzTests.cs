@@ -18,6 +18,7 @@ namespace AsyncProf.Tests.Fuzz
     /// </summary>
     [TestFixture]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class WeaveFuzzTests
     {
         const int DefaultMutantsPerInput = 60;

@@ -17,6 +17,7 @@ namespace AsyncProf.Tests.Html
     /// Without Chromium every test fails, pointing to .ci/setup.sh.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class HtmlReportBrowserTests
     {
         const string Main = "Shop.Program.Main", AcceptLoop = "Shop.Server.AcceptLoop", HandleRequest = "Shop.Handlers.HandleRequest",

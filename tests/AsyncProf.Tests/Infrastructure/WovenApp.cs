@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 
 namespace AsyncProf.Tests.Infrastructure
 {

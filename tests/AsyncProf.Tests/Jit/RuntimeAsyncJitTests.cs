@@ -1,8 +1,10 @@
 using System;
 using System.Linq;
 using AsyncProf.Cli;
+using AsyncProf.Tests.Infrastructure;
 using AsyncProf.Tests.Zoo;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver.Discovery;
+using AsyncProf.Weaver.Instrumentation;
 using Mono.Cecil;
 using NUnit.Framework;
 
@@ -17,6 +19,7 @@ namespace AsyncProf.Tests.Jit
     /// </summary>
     [TestFixture]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class RuntimeAsyncJitTests
     {
         static readonly string[] Configurations = ZooApp.RuntimeAsyncConfigurations;

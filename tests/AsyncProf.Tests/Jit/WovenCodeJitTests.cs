@@ -18,6 +18,7 @@ namespace AsyncProf.Tests.Jit
     /// </summary>
     [TestFixture]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class WovenCodeJitTests
     {
         public static IEnumerable<TestCaseData> WovenFixtures()

@@ -10,6 +10,7 @@ namespace AsyncProf.Tests.Libraries
     /// call however often its task's code resumes; overloads count together (<see cref="LibraryCalls"/>).
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class LibraryCallCountTests
     {
         const string W = "LibraryWorkload.";

@@ -10,6 +10,7 @@ namespace AsyncProf.Tests.Libraries
     /// one thing at a time, so every relation must hold over the libraries' own code too.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class LibraryProfileInvariantTests
     {
         static ProfileFile Profile => LibraryWorkloadRun.Shared.Profile;

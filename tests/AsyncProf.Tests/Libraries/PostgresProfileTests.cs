@@ -15,6 +15,7 @@ namespace AsyncProf.Tests.Libraries
     /// that counts waiting as CPU, or CPU of the async core but not its wait, does.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class PostgresProfileTests
     {
         const string ReaderQuery = "LibraryWorkload.PostgresSteps.ReaderQuery", ScalarQuery = "LibraryWorkload.PostgresSteps.ScalarQuery";

@@ -11,6 +11,7 @@ namespace AsyncProf.Tests.Libraries
     /// those of <see cref="PostgresProfileTests"/>, for the same reasons).
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class RedisProfileTests
     {
         const string SlowRead = "LibraryWorkload.RedisSteps.SlowRead", ScriptEvaluateAsync = "StackExchange.Redis.RedisDatabase.ScriptEvaluateAsync";

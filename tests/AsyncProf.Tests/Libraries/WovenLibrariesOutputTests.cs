@@ -6,6 +6,7 @@ namespace AsyncProf.Tests.Libraries
 {
     /// <summary>The libraries' DLLs woven as shipped still do their job: the woven app prints exactly what the plain one prints.</summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class WovenLibrariesOutputTests
     {
         [Test]

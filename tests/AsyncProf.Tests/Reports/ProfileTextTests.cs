@@ -12,6 +12,7 @@ namespace AsyncProf.Tests.Reports
     /// bytes that are not UTF-8 and lone surrogate escapes, in values and in property names. Refused with where.
     /// </summary>
     [TestFixture]
+    [Category(Categories.Integration)]
     public class ProfileTextTests
     {
         static readonly string Valid = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json"));

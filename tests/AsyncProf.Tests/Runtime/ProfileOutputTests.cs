@@ -12,6 +12,7 @@ namespace AsyncProf.Tests.Runtime
     /// device (<c>/dev/null</c>), a named pipe, a directory, a directory that does not exist yet.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class ProfileOutputTests
     {
         static readonly int Base = Probe.RegisterModule("sync\tOut.Work\tOut.cs\t1");

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Viewers
@@ -14,6 +15,7 @@ namespace AsyncProf.Tests.Viewers
     /// the profile's.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class CallgrindViewerTests
     {
         static readonly (string Event, ProfileMetric Metric)[] Events = { ("Wall", ProfileMetric.Wall), ("Cpu", ProfileMetric.Cpu), ("Alloc", ProfileMetric.Alloc) };

@@ -6,6 +6,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Viewers
@@ -18,6 +19,7 @@ namespace AsyncProf.Tests.Viewers
     /// recurses has as much across its frames as its inclusive figure.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class FlameGraphViewerTests
     {
         static readonly Regex Frame = new(@"<title>(.*) \(([0-9,]+) (?:ns|bytes), [0-9.]+%\)</title><rect x=""[0-9.]+"" y=""([0-9.]+)""");

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Viewers
@@ -16,6 +17,7 @@ namespace AsyncProf.Tests.Viewers
     /// request (and thread) labels.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class PprofViewerTests
     {
         [OneTimeSetUp]

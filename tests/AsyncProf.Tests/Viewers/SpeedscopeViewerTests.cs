@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
 using AsyncProf.Tests.Html;
+using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Viewers
@@ -21,6 +22,7 @@ namespace AsyncProf.Tests.Viewers
     /// table shows our functions with their total and self figures. Screenshots go to artifacts/tests/viewers/.
     /// </summary>
     [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
     public class SpeedscopeViewerTests
     {
         public static readonly string[] Labels = { ViewerProfiles.Seed, ViewerProfiles.Large, ViewerProfiles.Deep, "server built in code", "async-resume fixture" };

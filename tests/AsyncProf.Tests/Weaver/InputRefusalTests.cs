@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Mono.Cecil;
 using NUnit.Framework;
 

@@ -1,4 +1,4 @@
-using AsyncProf.Weaving;
+using AsyncProf.Weaver.Discovery;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Weaver

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 
 namespace AsyncProf.Tests.Weaver
 {

@@ -1,9 +1,10 @@
 using System;
 using System.IO;
 using System.Linq;
-using BindingFlags = System.Reflection.BindingFlags;
 using System.Runtime.Loader;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
+using AsyncProf.Weaver.Instrumentation;
+using BindingFlags = System.Reflection.BindingFlags;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using NUnit.Framework;

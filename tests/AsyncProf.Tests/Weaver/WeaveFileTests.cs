@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Mono.Cecil;
 using NUnit.Framework;
 

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
 using System.Linq;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
+using AsyncProf.Weaver.Discovery;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using Mono.Cecil.Rocks;

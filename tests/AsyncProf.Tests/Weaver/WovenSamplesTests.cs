@@ -6,7 +6,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Threading.Tasks;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using NUnit.Framework;

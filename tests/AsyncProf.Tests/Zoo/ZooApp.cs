@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaving;
+using AsyncProf.Weaver;
 using Mono.Cecil;
 
 namespace AsyncProf.Tests.Zoo

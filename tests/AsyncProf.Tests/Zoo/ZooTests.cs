@@ -19,6 +19,7 @@ namespace AsyncProf.Tests.Zoo
     [TestFixture("Debug" + ZooApp.RuntimeAsyncSuffix)]
     [TestFixture("Release" + ZooApp.RuntimeAsyncSuffix)]
     [NonParallelizable]
+    [Category(Categories.Integration)]
     public class ZooTests
     {
         const string Loop35 = "AsyncZoo.AsyncScenarios.Loop35";

@@ -80,6 +80,7 @@ namespace AsyncProf.Tests.Cli
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
             var profile = ProfileFile.Load(output);
             Assert.That(profile.Function("Web.Step").Calls, Is.EqualTo(4));
+            Assert.That(profile.RootElement.GetProperty("request").GetProperty("route").GetString(), Is.EqualTo("/work/{steps:int}"));
 
             var pprof = Path.ChangeExtension(output, ".pb.gz");
             Assert.That(Curl(Url("/work/1"), "--key-file", keyFile, "--format", "pprof", "-o", pprof).ExitCode, Is.EqualTo(0));

@@ -1,13 +1,15 @@
+using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace AsyncProf.AspNetCore
 {
     /// <summary>
-    /// The hot path of every request: one branch and one header lookup, no allocation, unless the request carries
-    /// a trigger token. A token that verifies profiles the request alone (<see cref="ProfiledRequest"/>) or, under
+    /// The hot path of every request: one branch and one header lookup (and, with a SampleRate, one random number),
+    /// no allocation, unless the request carries a trigger token. A token that verifies profiles the request alone (<see cref="ProfiledRequest"/>) or, under
     /// /_asyncprof/, is an endpoint call (<see cref="ProfileEndpoint"/>); one that does not is dropped and the
     /// request is served exactly as if it had none.
     /// </summary>
@@ -16,6 +18,7 @@ namespace AsyncProf.AspNetCore
         readonly RequestDelegate next;
         readonly AsyncProfService service;
         readonly TriggerVerifier? verifier;
+        readonly double sampleRate;
         readonly ILogger logger;
 
         public AsyncProfMiddleware(RequestDelegate next, AsyncProfService service, ILogger<AsyncProfMiddleware> logger)
@@ -23,15 +26,22 @@ namespace AsyncProf.AspNetCore
             this.next = next;
             this.service = service;
             verifier = service.Verifier;
+            sampleRate = service.Options.SampleRate;
             this.logger = logger;
         }
 
         public Task InvokeAsync(HttpContext context)
         {
-            if (verifier == null || !context.Request.Headers.TryGetValue(AsyncProfHeaders.Trigger, out var token)) return next(context);
+            if (verifier != null && context.Request.Headers.TryGetValue(AsyncProfHeaders.Trigger, out var token)) return Triggered(context, token);
+            if (sampleRate > 0 && Random.Shared.NextDouble() < sampleRate) return ProfiledRequest.Run(context, next, service, logger, sampled: true);
+            return next(context);
+        }
+
+        Task Triggered(HttpContext context, StringValues token)
+        {
             // the token never travels further (proxies, header propagation, the app's own logs)
             context.Request.Headers.Remove(AsyncProfHeaders.Trigger);
-            var rejection = token.Count == 1 ? verifier.Verify(token[0], context.Request.Method, TargetOf(context)) : TriggerRejection.Malformed;
+            var rejection = token.Count == 1 ? verifier!.Verify(token[0], context.Request.Method, TargetOf(context)) : TriggerRejection.Malformed;
             if (context.Request.Path.StartsWithSegments(AsyncProfHeaders.EndpointPrefix))
                 return ProfileEndpoint.Serve(context, service, rejection);
             if (rejection != TriggerRejection.None)

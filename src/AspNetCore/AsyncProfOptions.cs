@@ -35,6 +35,15 @@ namespace AsyncProf.AspNetCore
         /// <summary>A token whose expiry is further ahead than this (plus 30 s of clock skew) is refused.</summary>
         public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+        /// <summary>
+        /// The share of requests (0 to 1) profiled without a trigger, their profiles pushed to <see cref="Pyroscope"/>
+        /// (which must be set). 0, the default: none. Sampled requests count against MaxConcurrentProfiles.
+        /// </summary>
+        public double SampleRate { get; set; }
+
+        /// <summary>Where sampled profiles are pushed (<c>AsyncProf:Pyroscope:Url</c>, ...).</summary>
+        public PyroscopeOptions Pyroscope { get; set; } = new();
+
         /// <summary>Used tokens remembered (until they expire) to refuse replays; when full, new tokens are refused.</summary>
         public int NonceCacheCapacity { get; set; } = 10_000;
     }

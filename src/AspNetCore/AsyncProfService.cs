@@ -5,15 +5,20 @@ namespace AsyncProf.AspNetCore
 {
     /// <summary>
     /// The state the middleware shares across requests: the key's verifier (null when no key is configured:
-    /// profiling is off), the profile store, and the count of requests being profiled.
+    /// triggers are off), the profile store, the exporter of sampled profiles, and the count of requests being profiled.
     /// </summary>
     internal sealed class AsyncProfService
     {
         int profiling;
 
-        public AsyncProfService(AsyncProfOptions options)
+        public AsyncProfService(AsyncProfOptions options, PyroscopeExporter? exporter = null)
         {
             Options = options;
+            if (options.SampleRate < 0 || options.SampleRate > 1 || double.IsNaN(options.SampleRate))
+                throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:SampleRate must be from 0 to 1, not {options.SampleRate}");
+            if (options.SampleRate > 0 && exporter == null)
+                throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:SampleRate needs somewhere to send the profiles: set {AsyncProfOptions.SectionName}:Pyroscope:Url (and use builder.Services.AddAsyncProf())");
+            Exporter = exporter;
             if (!string.IsNullOrWhiteSpace(options.Key))
             {
                 TriggerKey key;
@@ -29,6 +34,8 @@ namespace AsyncProf.AspNetCore
         public AsyncProfOptions Options { get; }
         public TriggerVerifier? Verifier { get; }
         public ProfileStore Store { get; }
+        /// <summary>Where sampled profiles go, when Pyroscope:Url is set.</summary>
+        public PyroscopeExporter? Exporter { get; }
 
         /// <summary>Takes one of the <see cref="AsyncProfOptions.MaxConcurrentProfiles"/> places, if one is free.</summary>
         public bool TryStartProfiling()

@@ -1,6 +1,7 @@
 using System;
 using AsyncProf.AspNetCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection
@@ -17,7 +18,15 @@ namespace Microsoft.Extensions.DependencyInjection
         {
             var options = services.AddOptions<AsyncProfOptions>().BindConfiguration(AsyncProfOptions.SectionName);
             if (configure != null) options.Configure(configure);
-            services.TryAddSingleton(provider => new AsyncProfService(provider.GetRequiredService<IOptions<AsyncProfOptions>>().Value));
+            services.TryAddSingleton(provider =>
+            {
+                var settings = provider.GetRequiredService<IOptions<AsyncProfOptions>>().Value;
+                return new AsyncProfService(settings, string.IsNullOrWhiteSpace(settings.Pyroscope.Url) ? null : provider.GetRequiredService<PyroscopeExporter>());
+            });
+            services.TryAddSingleton(provider => new PyroscopeExporter(provider.GetRequiredService<IOptions<AsyncProfOptions>>().Value.Pyroscope,
+                provider.GetRequiredService<ILogger<PyroscopeExporter>>()));
+            // the exporter's worker runs only when Pyroscope:Url is set (known once configuration is read)
+            services.AddHostedService(provider => new PyroscopeWorker(provider));
             return services;
         }
     }

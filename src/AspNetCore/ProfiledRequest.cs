@@ -19,24 +19,32 @@ namespace AsyncProf.AspNetCore
     /// </summary>
     internal static class ProfiledRequest
     {
-        public static async Task Run(HttpContext context, RequestDelegate next, AsyncProfService service, ILogger logger)
+        /// <param name="sampled">
+        /// picked by SampleRate, not triggered: nothing in its response changes, and its profile goes to the exporter
+        /// rather than the store
+        /// </param>
+        public static async Task Run(HttpContext context, RequestDelegate next, AsyncProfService service, ILogger logger, bool sampled = false)
         {
             var options = service.Options;
             if (!service.TryStartProfiling())
             {
-                var reason = $"busy: {options.MaxConcurrentProfiles} requests are being profiled already (MaxConcurrentProfiles)";
-                context.Response.OnStarting(() =>
+                if (!sampled)
                 {
-                    context.Response.Headers[AsyncProfHeaders.Status] = reason;
-                    return Task.CompletedTask;
-                });
+                    var reason = $"busy: {options.MaxConcurrentProfiles} requests are being profiled already (MaxConcurrentProfiles)";
+                    context.Response.OnStarting(() =>
+                    {
+                        context.Response.Headers[AsyncProfHeaders.Status] = reason;
+                        return Task.CompletedTask;
+                    });
+                }
                 await next(context);
                 return;
             }
             try
             {
-                var entry = service.Store.Reserve(service.Verifier!.KeyId);
+                var entry = sampled ? null : service.Store.Reserve(service.Verifier!.KeyId);
                 var traceId = Activity.Current?.TraceId.ToHexString();
+                var startedUtc = DateTimeOffset.UtcNow;
                 var started = Stopwatch.GetTimestamp();
                 // created before the scope starts, so the timer's callback does not run in (and is not recorded by) it
                 var limit = new DurationLimit($"recording stopped after MaxDuration ({options.MaxDuration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s); later calls are not in the profile");
@@ -44,13 +52,14 @@ namespace AsyncProf.AspNetCore
                 var scope = Profiler.StartScope();
                 limit.Scope = scope;
                 timer.Change(options.MaxDuration, Timeout.InfiniteTimeSpan);
-                context.Response.OnStarting(() =>
-                {
-                    var headers = context.Response.Headers;
-                    headers[AsyncProfHeaders.Profile] = entry.Id;
-                    headers.Append("Server-Timing", ServerTiming(scope, Stopwatch.GetElapsedTime(started)));
-                    return Task.CompletedTask;
-                });
+                if (entry != null)
+                    context.Response.OnStarting(() =>
+                    {
+                        var headers = context.Response.Headers;
+                        headers[AsyncProfHeaders.Profile] = entry.Id;
+                        headers.Append("Server-Timing", ServerTiming(scope, Stopwatch.GetElapsedTime(started)));
+                        return Task.CompletedTask;
+                    });
                 try
                 {
                     await next(context);
@@ -59,7 +68,14 @@ namespace AsyncProf.AspNetCore
                 {
                     timer.Dispose();
                     scope.Stop();
-                    Store(context, service, entry, scope, traceId, Stopwatch.GetElapsedTime(started), logger);
+                    var duration = Stopwatch.GetElapsedTime(started);
+                    var json = Json(context, service, scope, entry?.Id, traceId, duration, logger, out var problem);
+                    if (entry != null)
+                    {
+                        if (json != null) service.Store.Complete(entry, json);
+                        else service.Store.Fail(entry, problem!);
+                    }
+                    else if (json != null) service.Exporter!.TryEnqueue(new SampledProfile(json, startedUtc, startedUtc + duration));
                 }
             }
             finally
@@ -87,28 +103,28 @@ namespace AsyncProf.AspNetCore
                    $"asyncprof-alloc;desc=\"{totals.AllocBytes.ToString(CultureInfo.InvariantCulture)} bytes allocated\"";
         }
 
-        static void Store(HttpContext context, AsyncProfService service, ProfileStore.Entry entry, ProfilingScope scope, string? traceId, TimeSpan duration, ILogger logger)
+        /// <summary>The profile with the request's context, or null and why not (too large, not writable).</summary>
+        static byte[]? Json(HttpContext context, AsyncProfService service, ProfilingScope scope, string? profileId, string? traceId,
+            TimeSpan duration, ILogger logger, out string? problem)
         {
+            problem = null;
             try
             {
-                var json = WithRequest(scope, RequestContext(context, entry.Id, traceId, duration));
+                var json = WithRequest(scope, RequestContext(context, profileId, traceId, duration));
                 var max = service.Options.MaxProfileBytes;
-                if (json.Length > max)
-                {
-                    service.Store.Fail(entry, $"the profile has {json.Length} bytes, more than MaxProfileBytes ({max})");
-                    return;
-                }
-                service.Store.Complete(entry, json);
+                if (json.Length <= max) return json;
+                problem = $"the profile has {json.Length} bytes, more than MaxProfileBytes ({max})";
             }
             catch (Exception e)
             {
-                service.Store.Fail(entry, "the profile could not be written: " + e.Message);
+                problem = "the profile could not be written: " + e.Message;
                 logger.LogWarning(e, "AsyncProf could not write the profile of request {Request}", context.TraceIdentifier);
             }
+            return null;
         }
 
         /// <summary>The request's part of the profile (docs/profile-schema.md, <c>request</c>).</summary>
-        static JsonObject RequestContext(HttpContext context, string profileId, string? traceId, TimeSpan duration) => new()
+        static JsonObject RequestContext(HttpContext context, string? profileId, string? traceId, TimeSpan duration) => new()
         {
             ["profileId"] = profileId,
             ["method"] = context.Request.Method,

@@ -21,11 +21,12 @@ namespace AsyncProf
 
         /// <summary>
         /// The CPU time and bytes allocated the scope recorded so far, over every call (the sum of all self figures),
-        /// for a one-line summary such as a Server-Timing header. Takes a snapshot: not for a hot path.
+        /// for a one-line summary such as a Server-Timing header. Takes a snapshot (without the probe-cost
+        /// correction, which calibrates for milliseconds: CPU includes the probe's own time): not for a hot path.
         /// </summary>
         public ScopeTotals Totals()
         {
-            var snapshot = Recorder.Unprofiled(() => ProfileSnapshot.Take(session));
+            var snapshot = Recorder.Unprofiled(() => ProfileSnapshot.Take(session, correct: false));
             long cpu = 0, alloc = 0, calls = 0;
             foreach (var node in snapshot.Nodes)
             {

@@ -172,9 +172,7 @@ namespace AsyncProf.Tests.AspNetCore
         [Test]
         public async Task UseAsyncProf_with_options_in_code_works_without_AddAsyncProf()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
+            var builder = TestServer.Loopback();
             await using var web = builder.Build();
             web.UseAsyncProf(o => o.Key = TestServer.Key.ToString());
             web.MapGet("/work/{steps:int}", (int steps) => Work(steps));

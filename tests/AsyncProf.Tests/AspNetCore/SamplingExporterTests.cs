@@ -38,9 +38,7 @@ namespace AsyncProf.Tests.AspNetCore
 
             public static async Task<IngestEndpoint> Start()
             {
-                var builder = WebApplication.CreateSlimBuilder();
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-                builder.Logging.ClearProviders();
+                var builder = TestServer.Loopback();
                 var app = builder.Build();
                 var endpoint = new IngestEndpoint(app);
                 app.MapPost("/ingest", async (HttpContext c) =>

@@ -33,13 +33,20 @@ namespace AsyncProf.Tests.AspNetCore
 
         internal AsyncProfService Service => App.Services.GetRequiredService<AsyncProfService>();
 
-        /// <summary>A server whose key is <see cref="Key"/> unless <paramref name="configure"/> says otherwise.</summary>
-        public static async Task<TestServer> Start(Action<WebApplication> map, Action<AsyncProfOptions>? configure = null,
-            Action<WebApplicationBuilder>? build = null)
+        /// <summary>A builder of a Kestrel app on 127.0.0.1 (a port the OS picks), without log output.</summary>
+        public static WebApplicationBuilder Loopback()
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
+            return builder;
+        }
+
+        /// <summary>A server whose key is <see cref="Key"/> unless <paramref name="configure"/> says otherwise.</summary>
+        public static async Task<TestServer> Start(Action<WebApplication> map, Action<AsyncProfOptions>? configure = null,
+            Action<WebApplicationBuilder>? build = null)
+        {
+            var builder = Loopback();
             builder.Services.AddAsyncProf(o =>
             {
                 o.Key ??= Key.ToString();

@@ -109,9 +109,7 @@ namespace AsyncProf.Tests.Cli
         [Test]
         public async Task A_server_without_AsyncProf_is_one_clear_line()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
+            var builder = TestServer.Loopback();
             await using var plain = builder.Build();
             plain.MapGet("/", () => "plain");
             await plain.StartAsync();

@@ -143,10 +143,16 @@ namespace AsyncProf.Tests.AspNetCore
                     ["AsyncProf:Key"] = key.ToString(),
                     ["AsyncProf:MaxConcurrentProfiles"] = "7",
                     ["AsyncProf:MaxDuration"] = "00:00:04",
+                    ["AsyncProf:SampleRate"] = "0.25",
+                    ["AsyncProf:Pyroscope:Url"] = "http://127.0.0.1:1",
+                    ["AsyncProf:Pyroscope:Labels:env"] = "staging",
                 }));
             Assert.That(configured.Service.Verifier?.KeyId, Is.EqualTo(key.Id));
             Assert.That(configured.Service.Options.MaxConcurrentProfiles, Is.EqualTo(7));
             Assert.That(configured.Service.Options.MaxDuration, Is.EqualTo(TimeSpan.FromSeconds(4)));
+            Assert.That(configured.Service.Options.SampleRate, Is.EqualTo(0.25));
+            Assert.That(configured.Service.Options.Pyroscope.Labels["env"], Is.EqualTo("staging"));
+            Assert.That(configured.Service.Exporter, Is.Not.Null, "Pyroscope:Url set: the exporter runs");
         }
 
         [Test]

@@ -1,91 +1,64 @@
 using System;
-using System.IO;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace AsyncProf.AspNetCore
 {
     /// <summary>
-    /// Profiles a triggered request alone: a scope records the request's execution-context flow (the rest of the
-    /// pipeline, what it awaits and queues), while concurrent requests record nothing.
+    /// The hot path of every request: one branch and one header lookup (and, with a SampleRate, one random number),
+    /// no allocation, unless the request carries a trigger token. A token that verifies profiles the request alone (<see cref="ProfiledRequest"/>) or, under
+    /// /_asyncprof/, is an endpoint call (<see cref="ProfileEndpoint"/>); one that does not is dropped and the
+    /// request is served exactly as if it had none.
     /// </summary>
     internal sealed class AsyncProfMiddleware
     {
         readonly RequestDelegate next;
-        readonly AsyncProfOptions options;
+        readonly AsyncProfService service;
+        readonly TriggerVerifier? verifier;
+        readonly double sampleRate;
         readonly ILogger logger;
 
-        public AsyncProfMiddleware(RequestDelegate next, AsyncProfOptions options, ILogger<AsyncProfMiddleware> logger)
+        public AsyncProfMiddleware(RequestDelegate next, AsyncProfService service, ILogger<AsyncProfMiddleware> logger)
         {
             this.next = next;
-            this.options = options;
+            this.service = service;
+            verifier = service.Verifier;
+            sampleRate = service.Options.SampleRate;
             this.logger = logger;
         }
 
-        public async Task InvokeAsync(HttpContext context)
+        public Task InvokeAsync(HttpContext context)
         {
-            if (!Triggered(context))
-            {
-                await next(context);
-                return;
-            }
-            var fileName = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", System.Globalization.CultureInfo.InvariantCulture)
-                           + "-" + Sanitize(context.TraceIdentifier) + options.Extension;
-            context.Response.OnStarting(() =>
-            {
-                context.Response.Headers[AsyncProfOptions.ProfileHeader] = fileName;
-                return Task.CompletedTask;
-            });
-            var scope = Profiler.StartScope();
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                // profiling must never break the request it profiles: a profile that cannot be written is logged
-                try
-                {
-                    scope.Stop();
-                    Directory.CreateDirectory(options.OutputDirectory);
-                    scope.Save(Path.Combine(options.OutputDirectory, fileName));
-                }
-                catch (Exception e)
-                {
-                    logger.LogWarning(e, "AsyncProf could not write the profile {File} of request {Request}", fileName, context.TraceIdentifier);
-                }
-            }
+            if (verifier != null && context.Request.Headers.TryGetValue(AsyncProfHeaders.Trigger, out var token)) return Triggered(context, token);
+            if (sampleRate > 0 && Random.Shared.NextDouble() < sampleRate) return ProfiledRequest.Run(context, next, service, logger, sampled: true);
+            return next(context);
         }
 
-        bool Triggered(HttpContext context)
+        Task Triggered(HttpContext context, StringValues token)
         {
-            var headers = context.Request.Headers;
-            var carried = headers.TryGetValue(AsyncProfOptions.TriggerHeader, out var value);
-            headers.Remove(AsyncProfOptions.TriggerHeader); // the secret never travels further (proxies, header propagation)
-            if (options.ShouldProfile != null)
+            // the token never travels further (proxies, header propagation, the app's own logs)
+            context.Request.Headers.Remove(AsyncProfHeaders.Trigger);
+            var rejection = token.Count == 1 ? verifier!.Verify(token[0], context.Request.Method, TargetOf(context)) : TriggerRejection.Malformed;
+            if (context.Request.Path.StartsWithSegments(AsyncProfHeaders.EndpointPrefix))
+                return ProfileEndpoint.Serve(context, service, rejection);
+            if (rejection != TriggerRejection.None)
             {
-                try { return options.ShouldProfile(context); }
-                catch (Exception e)
-                {
-                    logger.LogWarning(e, "AsyncProf: ShouldProfile threw; request {Request} is not profiled", context.TraceIdentifier);
-                    return false;
-                }
+                logger.LogDebug("AsyncProf: a trigger token was not accepted ({Reason}); the request is served unprofiled", rejection);
+                return next(context);
             }
-            if (!carried || string.IsNullOrEmpty(options.Secret)) return false;
-            // constant time: the trigger must not leak the secret through response timing
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value.ToString()), Encoding.UTF8.GetBytes(options.Secret));
+            return ProfiledRequest.Run(context, next, service, logger);
         }
 
-        static string Sanitize(string id)
+        /// <summary>The path and query exactly as the request line carried them: what the client signed.</summary>
+        static string TargetOf(HttpContext context)
         {
-            if (id.Length > 64) id = id.Substring(0, 64); // a propagated correlation id can be long
-            var chars = id.ToCharArray();
-            for (var i = 0; i < chars.Length; i++)
-                if (!char.IsLetterOrDigit(chars[i]) && chars[i] != '-') chars[i] = '_';
-            return new string(chars);
+            var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+            if (!string.IsNullOrEmpty(raw) && raw[0] == '/') return raw;
+            var request = context.Request;
+            return request.PathBase.ToUriComponent() + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
         }
     }
 }

@@ -1,34 +1,50 @@
 using System;
-using System.IO;
-using Microsoft.AspNetCore.Http;
 
 namespace AsyncProf.AspNetCore
 {
-    /// <summary>Which requests <c>UseAsyncProf</c> profiles, and where their profiles go.</summary>
+    /// <summary>
+    /// Settings of the AsyncProf middleware, bound from the <c>AsyncProf</c> configuration section (appsettings.json,
+    /// environment variables such as <c>AsyncProf__Key</c>) and then from code (<c>AddAsyncProf(o => ...)</c>).
+    /// </summary>
     public sealed class AsyncProfOptions
     {
-        /// <summary>The trigger header; a request carrying it with the <see cref="Secret"/> as value is profiled.</summary>
-        public const string TriggerHeader = "X-AsyncProf";
-
-        /// <summary>The response header naming the profile written for a profiled request (its file name).</summary>
-        public const string ProfileHeader = "X-AsyncProf-Profile";
+        /// <summary>The configuration section the options are bound from.</summary>
+        public const string SectionName = "AsyncProf";
 
         /// <summary>
-        /// The value <see cref="TriggerHeader"/> must carry. Null (the default) with no <see cref="ShouldProfile"/>:
-        /// nothing is profiled, so a forgotten middleware cannot be triggered by anyone.
+        /// The trigger key, as <c>asyncprof key new</c> prints it (<c>&lt;id&gt;:&lt;base64 secret&gt;</c>). Null or
+        /// empty (the default): profiling is off and no request can be profiled.
         /// </summary>
-        public string? Secret { get; set; }
+        public string? Key { get; set; }
 
-        /// <summary>Decides instead of the header when set (for example: a sampled share of requests).</summary>
-        public Func<HttpContext, bool>? ShouldProfile { get; set; }
+        /// <summary>At most this many requests are profiled at once; a triggered request beyond them is served unprofiled.</summary>
+        public int MaxConcurrentProfiles { get; set; } = 2;
 
-        /// <summary>Where profiles are written, one file per profiled request.</summary>
-        public string OutputDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "asyncprof");
+        /// <summary>A profiled request records this long at most; its profile then says recording stopped (process.error).</summary>
+        public TimeSpan MaxDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>A profile larger than this (asyncprof/1 JSON bytes) is dropped; fetching it says why.</summary>
+        public long MaxProfileBytes { get; set; } = 8L << 20;
+
+        /// <summary>Profiles kept in memory for fetching, at most; the oldest goes first.</summary>
+        public int StoreCapacity { get; set; } = 32;
+
+        /// <summary>Bytes of profiles kept in memory, at most; the oldest goes first.</summary>
+        public long StoreBytes { get; set; } = 64L << 20;
+
+        /// <summary>A token whose expiry is further ahead than this (plus 30 s of clock skew) is refused.</summary>
+        public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
         /// <summary>
-        /// The file extension, which picks the format: <c>.json</c> (asyncprof/1), or with AsyncProf.Reports.dll
-        /// beside the runtime <c>.html</c>, <c>.speedscope.json</c>, <c>.pb.gz</c>, ...
+        /// The share of requests (0 to 1) profiled without a trigger, their profiles pushed to <see cref="Pyroscope"/>
+        /// (which must be set). 0, the default: none. Sampled requests count against MaxConcurrentProfiles.
         /// </summary>
-        public string Extension { get; set; } = ".json";
+        public double SampleRate { get; set; }
+
+        /// <summary>Where sampled profiles are pushed (<c>AsyncProf:Pyroscope:Url</c>, ...).</summary>
+        public PyroscopeOptions Pyroscope { get; set; } = new();
+
+        /// <summary>Used tokens remembered (until they expire) to refuse replays; when full, new tokens are refused.</summary>
+        public int NonceCacheCapacity { get; set; } = 10_000;
     }
 }

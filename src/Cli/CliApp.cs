@@ -17,7 +17,7 @@ namespace AsyncProf.Cli
         {
             try
             {
-                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report ...; see 'asyncprof --help')");
+                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report|curl|key ...; see 'asyncprof --help')");
                 var command = args[0];
                 var rest = args.Skip(1).ToList();
                 switch (command)
@@ -26,6 +26,8 @@ namespace AsyncProf.Cli
                     case "report": return ReportCommand.Run(rest, stdout, stderr);
                     case "verify": return VerifyCommand.Run(rest, stdout, stderr);
                     case "restore": return RestoreCommand.Run(rest, stdout, stderr);
+                    case "curl": return CurlCommand.Run(rest, stdout, stderr);
+                    case "key": return KeyCommand.Run(rest, stdout);
                     case "help":
                         throw new HelpRequestedException(rest.Count > 0 ? rest[0] : null);
                     case "-h":
@@ -37,8 +39,8 @@ namespace AsyncProf.Cli
                         return ExitCodes.Success;
                     default:
                         throw new UsageException(command.StartsWith("-", StringComparison.Ordinal)
-                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore or report; see 'asyncprof --help')"
-                            : $"unknown command '{command}' (commands: weave, verify, restore, report; see 'asyncprof --help')");
+                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore, report, curl or key; see 'asyncprof --help')"
+                            : $"unknown command '{command}' (commands: weave, verify, restore, report, curl, key; see 'asyncprof --help')");
                 }
             }
             catch (HelpRequestedException help)
@@ -49,6 +51,8 @@ namespace AsyncProf.Cli
                     "report" => HelpText.Report,
                     "verify" => HelpText.Verify,
                     "restore" => HelpText.Restore,
+                    "curl" => HelpText.Curl,
+                    "key" => HelpText.Key,
                     _ => HelpText.Main,
                 });
                 return ExitCodes.Usage;

@@ -11,10 +11,13 @@ usage:
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
   asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
+  asyncprof curl <url> [-X METHOD] [-H 'Name: value']... [-d DATA] [--key-file FILE] [-o FILE] [--format FMT]
+  asyncprof key new
   asyncprof --version
 
 Weave the app's assemblies, run it with ASYNCPROF_OUTPUT=profile.json, then read the profile with
-'asyncprof report profile.json'. 'asyncprof <command> --help' tells more.
+'asyncprof report profile.json'. On a live ASP.NET Core server (AsyncProf.AspNetCore), 'asyncprof curl URL'
+profiles that one request alone. 'asyncprof <command> --help' tells more.
 
 exit codes: 0 done, 1 bad input (missing file, not a .NET assembly, damaged, reference or ReadyToRun
 assembly, already woven, read-only, bad profile, code that does not compile), 2 usage error (and --help),
@@ -95,5 +98,35 @@ text options:
   -m, --metric M       (tree) wall (default), cpu or alloc
   --callers NAME       who calls NAME, with their share of its time (like pstats' print_callers)
   --callees NAME       what NAME calls, with their share of its time";
+
+        public const string Curl =
+@"usage: asyncprof curl <url> [-X METHOD] [-H 'Name: value']... [-d DATA] [--key-file FILE] [-o FILE] [--format FMT]
+
+Sends one request to a server running AsyncProf.AspNetCore (builder.Services.AddAsyncProf(), app.UseAsyncProf()),
+signed with its key: a token good for this method and path only, once, for 60 s. The server profiles that request
+alone; curl prints the response status, fetches the profile and shows it as 'asyncprof report' does. The
+response body is not printed.
+
+  -X, --request METHOD  the method (GET; POST with -d)
+  -H, --header 'Name: value'  a request header; repeatable
+  -d, --data DATA       the request body (@FILE reads it from FILE), sent as application/x-www-form-urlencoded
+                        unless -H sets Content-Type
+  --key-file FILE       the key, as 'asyncprof key new' printed it; without it, ASYNCPROF_KEY
+  -o, --output FILE     write the profile to FILE, its format from --format or from the extension (as 'report')
+  -f, --format FMT      text (default: printed), json, speedscope, chrome, pprof, html, ...; a file format without
+                        -o goes to ./asyncprof-<id><extension>
+  --timeout SECONDS     give up on a response after this long (100)
+
+exit codes: 0 profiled, 1 when it was not: the server cannot be reached, runs no AsyncProf (or has no key),
+refuses the key, or did not profile the request (its reason, such as too many profiled requests at once,
+is printed), 2 usage error.";
+
+        public const string Key =
+@"usage: asyncprof key new
+
+Prints a fresh key for AsyncProf.AspNetCore: <id>:<secret>, the id naming the key in every token (k and 8 hex
+digits), the secret 32 random bytes in base64. Give it to the server as AsyncProf:Key (appsettings.json, or
+AsyncProf__Key in the environment) and to 'asyncprof curl' as --key-file or ASYNCPROF_KEY. Keep it secret: it
+lets its holder profile any request and read the profiles.";
     }
 }

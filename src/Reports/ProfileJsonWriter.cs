@@ -48,7 +48,9 @@ namespace AsyncProf.Reports
             w.WriteNumber("subtractedWallNs", correction.SubtractedWallNs);
             w.WriteEndObject();
         }
+        if (p.Error != null) w.WriteString("error", p.Error);
         w.WriteEndObject();
+        if (profile.Request is { } request) WriteRequest(w, request);
 
         w.WriteStartArray("functions");
         foreach (var f in profile.Functions)
@@ -140,6 +142,19 @@ namespace AsyncProf.Reports
             w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
             w.WriteNumber("detached", f.Detached);
             w.WriteNumber("unobserved", f.Unobserved);
+        }
+
+        static void WriteRequest(Utf8JsonWriter w, RequestInfo r)
+        {
+            w.WriteStartObject("request");
+            WriteStringOrNull(w, "profileId", r.ProfileId);
+            WriteStringOrNull(w, "method", r.Method);
+            WriteStringOrNull(w, "path", r.Path);
+            WriteStringOrNull(w, "route", r.Route);
+            if (r.Status is int status) w.WriteNumber("status", status); else w.WriteNull("status");
+            if (r.DurationNs is long duration) w.WriteNumber("durationNs", duration); else w.WriteNull("durationNs");
+            WriteStringOrNull(w, "traceId", r.TraceId);
+            w.WriteEndObject();
         }
 
         static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)

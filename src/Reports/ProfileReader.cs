@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 
 namespace AsyncProf.Reports
@@ -179,7 +180,7 @@ namespace AsyncProf.Reports
                 }
 
                 var timeline = TimelineReader.ReadOptional(root, _source, functions, tree);
-                return new Profile(process, functions, edges, tree, timeline, _source);
+                return new Profile(process, functions, edges, tree, timeline, _source) { Request = ReadRequest(root) };
             }
 
             ProcessInfo ReadProcess(JsonElement p)
@@ -230,6 +231,27 @@ namespace AsyncProf.Reports
                     Clock = OptionalString(p, "clock", at),
                     ProbeCorrection = correction,
                     Error = OptionalString(p, "error", at),
+                };
+            }
+
+            /// <summary>The optional <c>request</c> object (added after asyncprof/1 first shipped: older files have none).</summary>
+            RequestInfo? ReadRequest(JsonElement root)
+            {
+                const string at = "request";
+                if (!root.TryGetProperty(at, out var r) || r.ValueKind == JsonValueKind.Null) return null;
+                RequireObject(r, at);
+                var traceId = OptionalString(r, "traceId", at);
+                if (traceId != null && (traceId.Length != 32 || !traceId.All(Uri.IsHexDigit)))
+                    throw Fail($"{at}.traceId: not a W3C trace id (32 hex digits): \"{JsonText.Shown(traceId)}\"");
+                return new RequestInfo
+                {
+                    ProfileId = OptionalString(r, "profileId", at),
+                    Method = OptionalString(r, "method", at),
+                    Path = OptionalString(r, "path", at),
+                    Route = OptionalString(r, "route", at),
+                    Status = r.TryGetProperty("status", out var s) && s.ValueKind != JsonValueKind.Null ? (int)OptionalInt(r, "status", at, 0, 999) : null,
+                    DurationNs = r.TryGetProperty("durationNs", out var d) && d.ValueKind != JsonValueKind.Null ? OptionalInt(r, "durationNs", at, 0, long.MaxValue) : null,
+                    TraceId = traceId,
                 };
             }
 

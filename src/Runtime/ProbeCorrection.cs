@@ -29,11 +29,13 @@ namespace AsyncProf
         const int RoundCount = 9, Calls = 4000;
         const int ParentFunction = int.MaxValue - 1, LeafFunction = int.MaxValue - 2; // never written: the session is thrown away
 
+        /// <summary>ASYNCPROF_CORRECTION=off: profiles are written uncorrected.</summary>
+        public static bool SwitchedOff => string.Equals(Environment.GetEnvironmentVariable("ASYNCPROF_CORRECTION"), "off", StringComparison.OrdinalIgnoreCase);
+
         /// <summary>Null when switched off (ASYNCPROF_CORRECTION=off) or when the measurement failed.</summary>
         public static ProbeCorrection? Measure(Session like)
         {
-            if (string.Equals(Environment.GetEnvironmentVariable("ASYNCPROF_CORRECTION"), "off", StringComparison.OrdinalIgnoreCase))
-                return null;
+            if (SwitchedOff) return null;
             try
             {
                 var totals = new double[RoundCount];

@@ -56,7 +56,7 @@ namespace AsyncProf
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
-        public static ProfileSnapshot Take(Session session)
+        public static ProfileSnapshot Take(Session session, bool correct = true)
         {
             // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
             var writer = ThreadRecorder.Existing(session);
@@ -74,7 +74,7 @@ namespace AsyncProf
             }
             snapshot.CollectNodes(session.Root);
             snapshot.InferDetachedInFlight();
-            snapshot.Correction = ProbeCorrection.Measure(session);
+            snapshot.Correction = correct ? ScopeCorrectionCache.For(session) : null; // a quick total needs no calibration
             if (snapshot.Correction != null) snapshot.SubtractProbeCost(snapshot.Correction);
             snapshot.FindOutermost();
             snapshot.SumInclusive();

@@ -38,6 +38,18 @@ namespace AsyncProf
             });
         }
 
+        /// <summary>Writes the session into <paramref name="stream"/> (left open): a profile kept in memory rather than in a file.</summary>
+        public static void WriteTo(Session session, Stream stream)
+        {
+            var snapshot = Recorder.Unprofiled(() => ProfileSnapshot.Take(session));
+            Recorder.Unprofiled(() =>
+            {
+                using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                    Write(session, snapshot, text);
+                return true;
+            });
+        }
+
         static void Write(Session session, ProfileSnapshot s, TextWriter text)
         {
             var w = new JsonTextWriter(text);

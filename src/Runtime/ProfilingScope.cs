@@ -3,7 +3,7 @@ using System;
 namespace AsyncProf
 {
     /// <summary>A profile of one execution-context flow, from <see cref="Profiler.StartScope()"/>.</summary>
-    public sealed class ProfilingScope : IDisposable
+    public sealed partial class ProfilingScope : IDisposable
     {
         readonly Session session;
         readonly ScopeLink link;

@@ -14,7 +14,8 @@ namespace AsyncProf.Reports.Exporters
     /// <c>wall/nanoseconds</c>, <c>cpu/nanoseconds</c>, <c>alloc/bytes</c> (the stack's self values, so each type
     /// adds up to the profile's total); the default is wall. One location and one function per profiled function;
     /// stacks are leaf first. Every sample has a <c>request</c> label: the root function of its logical stack (the
-    /// entry point the work came in through). Stacks are those of <see cref="CallTreeFigures.Frames"/>: detached
+    /// entry point the work came in through); a profile of an HTTP request adds <c>trace_id</c>, <c>http_method</c>,
+    /// <c>http_route</c> and <c>http_status</c> to every sample. Stacks are those of <see cref="CallTreeFigures.Frames"/>: detached
     /// work is a stack of its own under a <c>[detached from F]</c> function and its samples carry a <c>detached</c>
     /// label naming F; deep recursion and very deep stacks are collapsed into marker functions
     /// (<c>[... N recursive frames collapsed]</c>). When the profile has a timeline, a node that ran on several threads is
@@ -45,6 +46,21 @@ namespace AsyncProf.Reports.Exporters
         const int LocationId = 1, LocationMappingId = 2, LocationLine = 4;
         const int LineFunctionId = 1, LineLine = 2;
         const int FunctionId = 1, FunctionName = 2, FunctionSystemName = 3, FunctionFilename = 4, FunctionStartLine = 5;
+
+        /// <summary>
+        /// The labels every sample of a profiled HTTP request carries, so a profile can be found from a trace or a
+        /// route: <c>trace_id</c>, <c>http_method</c>, <c>http_route</c> (strings) and <c>http_status</c> (a number).
+        /// </summary>
+        static List<(long Key, long Text, long Number)> RequestLabels(RequestInfo? request, Func<string?, long> s)
+        {
+            var labels = new List<(long, long, long)>();
+            if (request == null) return labels;
+            if (request.TraceId != null) labels.Add((s("trace_id"), s(request.TraceId), 0));
+            if (request.Method != null) labels.Add((s("http_method"), s(request.Method), 0));
+            if (request.Route != null) labels.Add((s("http_route"), s(request.Route), 0));
+            if (request.Status is int status) labels.Add((s("http_status"), 0, status));
+            return labels;
+        }
 
         public void Export(Profile profile, Stream output)
         {
@@ -94,6 +110,7 @@ namespace AsyncProf.Reports.Exporters
             var kThreadId = S("thread_id");
             var kDetached = S("detached");
             var rootFunction = RootFunctions(profile);
+            var requestLabels = RequestLabels(profile.Request, S);
             var locationsOf = new Dictionary<CallFrame, long[]>();
             foreach (var frame in figures.FramesDepthFirst())
             {
@@ -116,6 +133,8 @@ namespace AsyncProf.Reports.Exporters
                         m.Packed(SampleLocationId, locations);
                         m.Packed(SampleValue, threadValues);
                         m.Message(SampleLabel, l => { l.Varint(LabelKey, kRequest); l.Varint(LabelStr, request); });
+                        foreach (var (key, text, number) in requestLabels)
+                            m.Message(SampleLabel, l => { l.Varint(LabelKey, key); if (text != 0) l.Varint(LabelStr, text); else l.Varint(LabelNum, number); });
                         if (detachedFrom is long from)
                             m.Message(SampleLabel, l => { l.Varint(LabelKey, kDetached); l.Varint(LabelStr, from); });
                         if (thread != null)

@@ -42,6 +42,8 @@ namespace AsyncProf.Reports
         /// <summary>The file this profile was read from, when it was read from one.</summary>
         public string? SourcePath { get; }
         public ProcessInfo Process { get; }
+        /// <summary>The HTTP request the profile is of (<c>request</c>), or null for a profile of anything else.</summary>
+        public RequestInfo? Request { get; init; }
         /// <summary>Per function totals, in file order.</summary>
         public IReadOnlyList<FunctionStats> Functions { get; }
         /// <summary>Caller → callee totals, in file order.</summary>

@@ -105,6 +105,7 @@ namespace AsyncProf.Reports.Text
             if (p.ProcessorCount > 0) parts.Add(Plural(p.ProcessorCount, "CPU"));
             if (p.StartedUtc is DateTimeOffset started) parts.Add("started " + started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC");
             output.WriteLine("profile of " + string.Join(", ", parts));
+            if (profile.Request is { } request) output.WriteLine("request: " + ProfileReader.OneLine(request.ToString()));
             if (p.CpuClock is { } clock && !string.IsNullOrEmpty(clock.Scheme))
                 output.WriteLine(clock.WindowNs > 0
                     ? $"CPU clock: {clock.Scheme}, window {Units.Duration(clock.WindowNs)}"

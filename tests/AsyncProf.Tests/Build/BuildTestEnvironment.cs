@@ -10,7 +10,7 @@ namespace AsyncProf.Tests.Build
 {
     /// <summary>
     /// What every build-integration test shares, set up once per test run:
-    /// - the packages (AsyncProf, AsyncProf.MSBuild, AsyncProf.Fody) packed by the real `dotnet pack` into
+    /// - the packages (AsyncProf, AsyncProf.MSBuild, AsyncProf.Fody, AsyncProf.Reports, AsyncProf.AspNetCore) packed by the real `dotnet pack` into
     ///   artifacts/packages (the folder the repository's nuget.config lists), with a version unique to this run, so a
     ///   package cached by an earlier run is never used;
     /// - a root folder artifacts/tests/build/&lt;run&gt;/ for the generated sample projects, shielded from the
@@ -111,7 +111,7 @@ namespace AsyncProf.Tests.Build
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
         /// <summary>
-        /// One `dotnet pack` of the three packable projects, through a solution file listing only them, built into
+        /// One `dotnet pack` of the packable projects, through a solution file listing only them, built into
         /// its own artifacts folder (not src/*/bin, obj) so it never disturbs a developer's or the test run's builds.
         /// </summary>
         void Pack()
@@ -124,6 +124,8 @@ namespace AsyncProf.Tests.Build
                 $"  <Project Path=\"{RepoPaths.Src("Runtime")}/Runtime.csproj\" />\n" +
                 $"  <Project Path=\"{RepoPaths.Src("MSBuildTask")}/MSBuildTask.csproj\" />\n" +
                 $"  <Project Path=\"{RepoPaths.Src("Fody")}/Fody.csproj\" />\n" +
+                $"  <Project Path=\"{RepoPaths.Src("Reports")}/Reports.csproj\" />\n" +
+                $"  <Project Path=\"{RepoPaths.Src("AspNetCore")}/AspNetCore.csproj\" />\n" +
                 "</Solution>\n");
             var result = Dotnet(packRoot, new[]
             {
@@ -139,7 +141,7 @@ namespace AsyncProf.Tests.Build
                     throw new InvalidOperationException($"dotnet pack did not produce {PackagePath(id)}\n{result}");
         }
 
-        public static readonly string[] PackageIds = { "AsyncProf", "AsyncProf.MSBuild", "AsyncProf.Fody" };
+        public static readonly string[] PackageIds = { "AsyncProf", "AsyncProf.MSBuild", "AsyncProf.Fody", "AsyncProf.Reports", "AsyncProf.AspNetCore" };
 
         public string PackagePath(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
 

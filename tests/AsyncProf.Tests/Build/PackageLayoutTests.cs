@@ -60,6 +60,30 @@ namespace AsyncProf.Tests.Build
         }
 
         [Test]
+        public void AsyncProf_Reports_is_the_reader_and_exporters_for_net8_0_and_net10_0()
+        {
+            using var zip = Open("AsyncProf.Reports");
+            Assert.That(Entries(zip), Does.Contain("lib/net8.0/AsyncProf.Reports.dll").And.Contain("lib/net10.0/AsyncProf.Reports.dll"));
+            Assert.That(Metadata(Nuspec(zip), "dependencies")?.Descendants().Where(e => e.Name.LocalName == "dependency"), Is.Null.Or.Empty,
+                "no dependencies");
+        }
+
+        [Test]
+        public void AsyncProf_AspNetCore_is_the_middleware_for_net8_0_depending_on_the_runtime_and_reports_packages()
+        {
+            using var zip = Open("AsyncProf.AspNetCore");
+            Assert.That(Entries(zip), Does.Contain("lib/net8.0/AsyncProf.AspNetCore.dll").And.Contain("lib/net8.0/AsyncProf.AspNetCore.xml"));
+            Assert.That(Entries(zip).Where(e => e.EndsWith("/AsyncProf.dll", StringComparison.Ordinal)), Is.Empty, "the runtime comes from its own package");
+            var nuspec = Nuspec(zip);
+            var dependencies = Metadata(nuspec, "dependencies")!.Descendants().Where(e => e.Name.LocalName == "dependency").ToList();
+            var version = BuildTestEnvironment.Instance.Version;
+            Assert.That(dependencies.Select(d => ((string?)d.Attribute("id"), (string?)d.Attribute("version"))),
+                Is.EquivalentTo(new[] { ("AsyncProf", version), ("AsyncProf.Reports", version) }), "the runtime and the exporters of the same version, nothing else");
+            var frameworks = Metadata(nuspec, "frameworkReferences")!.Descendants().Where(e => e.Name.LocalName == "frameworkReference");
+            Assert.That(frameworks.Select(f => (string?)f.Attribute("name")), Is.EquivalentTo(new[] { "Microsoft.AspNetCore.App" }));
+        }
+
+        [Test]
         public void AsyncProf_Fody_follows_the_conventions_of_Fody_addins()
         {
             using var zip = Open("AsyncProf.Fody");

@@ -1,0 +1,55 @@
+using System;
+using System.Security.Cryptography;
+
+namespace AsyncProf.AspNetCore
+{
+    /// <summary>Why a trigger token was not accepted (logged at Debug only: never the token itself).</summary>
+    internal enum TriggerRejection
+    {
+        None,
+        Malformed,
+        WrongKey,
+        BadSignature,
+        Expired,
+        TooFarAhead,
+        Replayed,
+    }
+
+    /// <summary>
+    /// Checks a trigger header against the configured key: its shape, its key id, its signature over this request's
+    /// method and target (in constant time), its expiry (neither past nor further ahead than the lifetime allows)
+    /// and, last, that its nonce was never used: a token spends its nonce only once all else holds.
+    /// </summary>
+    internal sealed class TriggerVerifier
+    {
+        /// <summary>Clocks of the client and the server may differ by this much.</summary>
+        const long SkewSeconds = 30;
+
+        readonly TriggerKey key;
+        readonly long maxLifetimeSeconds;
+        readonly NonceCache nonces;
+        readonly Func<DateTimeOffset> now;
+
+        public TriggerVerifier(TriggerKey key, TimeSpan maxLifetime, int nonceCapacity, Func<DateTimeOffset>? clock = null)
+        {
+            this.key = key;
+            maxLifetimeSeconds = (long)maxLifetime.TotalSeconds;
+            nonces = new NonceCache(nonceCapacity);
+            now = clock ?? (() => DateTimeOffset.UtcNow);
+        }
+
+        public string KeyId => key.Id;
+
+        public TriggerRejection Verify(string? header, string method, string pathAndQuery)
+        {
+            if (!TriggerToken.TryParse(header, out var token)) return TriggerRejection.Malformed;
+            if (!string.Equals(token.KeyId, key.Id, StringComparison.Ordinal)) return TriggerRejection.WrongKey;
+            var expected = TriggerToken.Sign(key.Secret, token.KeyId, method, pathAndQuery, token.ExpiresUnixSeconds, token.Nonce);
+            if (!CryptographicOperations.FixedTimeEquals(expected, token.Signature)) return TriggerRejection.BadSignature;
+            var nowSeconds = now().ToUnixTimeSeconds();
+            if (token.ExpiresUnixSeconds < nowSeconds) return TriggerRejection.Expired;
+            if (token.ExpiresUnixSeconds > nowSeconds + maxLifetimeSeconds + SkewSeconds) return TriggerRejection.TooFarAhead;
+            return nonces.TryUse(token.Nonce, token.ExpiresUnixSeconds, nowSeconds) ? TriggerRejection.None : TriggerRejection.Replayed;
+        }
+    }
+}

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -33,10 +34,17 @@ namespace AsyncProf.Cli
             var copy = Path.Combine(folder, Path.GetFileName(file));
             if (keepOlder && File.Exists(copy)) return;
             Directory.CreateDirectory(folder);
-            var temp = copy + ".tmp";
-            File.Copy(file, temp, overwrite: true);
-            InputFileCheck.CopyMode(file, temp);
-            File.Move(temp, copy, overwrite: true);
+            var pending = new PendingFile(copy);
+            try
+            {
+                File.Copy(file, pending.TempPath);
+                InputFileCheck.CopyMode(file, pending.TempPath);
+                pending.MoveIntoPlace();
+            }
+            finally
+            {
+                pending.DeleteTemp();
+            }
         }
 
         /// <summary>Records that <paramref name="file"/> did not exist before weaving (called before it is created).</summary>

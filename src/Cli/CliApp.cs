@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using AsyncProf.Shared;
 using AsyncProf.Weaver;
 
 namespace AsyncProf.Cli
@@ -88,7 +89,7 @@ namespace AsyncProf.Cli
         }
 
         static void Error(TextWriter stderr, string message) =>
-            stderr.WriteLine("asyncprof: " + ConsoleText.OneLine(message));
+            stderr.WriteLine("asyncprof: " + OneLineText.Of(message));
 
         static string Version =>
             typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -10,20 +11,6 @@ namespace AsyncProf.Cli
     /// </summary>
     public static class ConsoleText
     {
-        public static string OneLine(string s)
-        {
-            var b = new StringBuilder(s.Length);
-            for (var i = 0; i < s.Length; i++)
-            {
-                var c = s[i];
-                if (c == '\r' || c == '\n' || c == '\t') b.Append(' ');
-                else if (i + 1 < s.Length && char.IsSurrogatePair(c, s[i + 1])) b.Append(c).Append(s[++i]);
-                else if (char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD') b.Append('?');
-                else b.Append(c);
-            }
-            return b.ToString().Trim();
-        }
-
         /// <summary>An I/O failure in words ("permission denied"), without the path .NET repeats in its message.</summary>
         public static string Io(Exception e) => e switch
         {
@@ -33,7 +20,7 @@ namespace AsyncProf.Cli
             PathTooLongException _ => "path too long",
             IOException io when io.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) => "no space left on the device",
             IOException io when io.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) => "read-only file system",
-            _ => "input/output error (" + OneLine(e.Message) + ")",
+            _ => "input/output error (" + OneLineText.Of(e.Message) + ")",
         };
     }
 }

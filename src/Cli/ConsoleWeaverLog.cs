@@ -1,4 +1,5 @@
 using System.IO;
+using AsyncProf.Shared;
 using AsyncProf.Weaver;
 
 namespace AsyncProf.Cli
@@ -21,17 +22,16 @@ namespace AsyncProf.Cli
 
         public void Info(string message)
         {
-            if (_verbose) _out.WriteLine("  " + OneLine(message));
+            if (_verbose) _out.WriteLine("  " + OneLineText.Of(message));
         }
 
         public void Warning(string message, string? file = null, int line = 0)
         {
             Warnings++;
             // The path once: messages that already start with it get no second copy.
-            var where = file == null || message.StartsWith(file + ":", System.StringComparison.Ordinal) ? "" : line > 0 ? $"{OneLine(file)}({line}): " : $"{OneLine(file)}: ";
-            _err.WriteLine($"asyncprof: warning: {where}{OneLine(message)}");
+            var where = file == null || message.StartsWith(file + ":", System.StringComparison.Ordinal) ? "" : line > 0 ? $"{OneLineText.Of(file)}({line}): " : $"{OneLineText.Of(file)}: ";
+            _err.WriteLine($"asyncprof: warning: {where}{OneLineText.Of(message)}");
         }
 
-        static string OneLine(string s) => ConsoleText.OneLine(s);
     }
 }

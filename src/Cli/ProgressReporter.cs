@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -41,13 +42,13 @@ namespace AsyncProf.Cli
         {
             if (forced)
             {
-                err.WriteLine($"asyncprof: [{done}/{total}] {ConsoleText.OneLine(what)}");
+                err.WriteLine($"asyncprof: [{done}/{total}] {OneLineText.Of(what)}");
                 return;
             }
             if (!terminal) return;
             lock (gate)
             {
-                current = $"[{done}/{total}] {ConsoleText.OneLine(what)}";
+                current = $"[{done}/{total}] {OneLineText.Of(what)}";
                 var left = Delay - watch.Elapsed;
                 if (left <= TimeSpan.Zero)
                     Show();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -34,7 +35,7 @@ namespace AsyncProf.Cli
                 var input = inputs[n];
                 progress.Step(n + 1, inputs.Count, "verifying " + input.DisplayPath);
                 var report = JitVerifier.Verify(input.RealPath, ReferenceFolders.For(input.DisplayPath, parsed.Values("references")));
-                if (parsed.Has("verbose")) stdout.WriteLine("  " + ConsoleText.OneLine(report.ToString()));
+                if (parsed.Has("verbose")) stdout.WriteLine("  " + OneLineText.Of(report.ToString()));
                 var problem = report.MissingReference ?? report.FirstFailure;
                 if (problem == null)
                 {
@@ -42,7 +43,7 @@ namespace AsyncProf.Cli
                                      (report.SkippedOpenGenerics.Count > 0 ? $" ({report.SkippedOpenGenerics.Count} open generics could not be instantiated and were not checked)" : ""));
                     continue;
                 }
-                var line = $"{input.DisplayPath}: {(report.MissingReference != null ? "cannot be verified: " : "does not compile: ")}{ConsoleText.OneLine(problem)}" +
+                var line = $"{input.DisplayPath}: {(report.MissingReference != null ? "cannot be verified: " : "does not compile: ")}{OneLineText.Of(problem)}" +
                            (report.Failures.Count > 1 ? $" ({report.Failures.Count} failures in all; --verbose lists them)" : "");
                 if (inputs.Count == 1) throw new InputException(line);
                 stderr.WriteLine("asyncprof: " + line);

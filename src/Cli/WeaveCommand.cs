@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using AsyncProf.Shared;
 using AsyncProf.Weaver;
 
 namespace AsyncProf.Cli
@@ -136,7 +137,7 @@ namespace AsyncProf.Cli
             }
             catch (WeavingException e)
             {
-                var problem = StripFilePrefix(ConsoleText.OneLine(e.Message), input, woven);
+                var problem = StripFilePrefix(OneLineText.Of(e.Message), input, woven);
                 if (input.Explicit) throw new InputException($"{input.DisplayPath}: {problem}", e);
                 stdout.WriteLine($"skipped {input.DisplayPath}: {problem}");
                 return null;
@@ -148,7 +149,7 @@ namespace AsyncProf.Cli
             catch (Exception e)
             {
                 // A weaver bug: say which file triggered it (CliApp turns this into an internal error, exit 3).
-                throw new InternalFailureException($"weaving {input.DisplayPath} failed: {e.GetType().Name}: {ConsoleText.OneLine(e.Message)}", e);
+                throw new InternalFailureException($"weaving {input.DisplayPath} failed: {e.GetType().Name}: {OneLineText.Of(e.Message)}", e);
             }
         }
 
@@ -172,7 +173,7 @@ namespace AsyncProf.Cli
                 problem = $"its own code does not compile (damaged IL?): {original.MissingReference ?? original.FirstFailure}; nothing was written";
             }
             if (problem == null) return null;
-            problem = ConsoleText.OneLine(problem);
+            problem = OneLineText.Of(problem);
             if (input.Explicit) throw new InputException($"{input.DisplayPath}: {problem}");
             return problem;
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using AsyncProf.Fody;
+using AsyncProf.Shared;
 using AsyncProf.Weaver;
 using Fody;
 using Mono.Cecil.Cil;
@@ -46,13 +47,13 @@ public class ModuleWeaver : BaseModuleWeaver
         catch (AsyncProf.Weaver.WeavingException e)
         {
             // Fody reports its own WeavingException as one error line; anything else becomes a stack trace.
-            throw new global::Fody.WeavingException("AsyncProf: " + OneLine(e.Message));
+            throw new global::Fody.WeavingException("AsyncProf: " + OneLineText.Of(e.Message));
         }
         catch (Exception e) when (!(e is global::Fody.WeavingException))
         {
             WriteDebug("AsyncProf: details of the internal error: " + e);
             throw new global::Fody.WeavingException("AsyncProf: internal error while weaving " + AssemblyFilePath + ": " +
-                e.GetType().Name + ": " + OneLine(e.Message) + " (please report it with the output of `dotnet build -v:diag`)");
+                e.GetType().Name + ": " + OneLineText.Of(e.Message) + " (please report it with the output of `dotnet build -v:diag`)");
         }
     }
 
@@ -69,7 +70,6 @@ public class ModuleWeaver : BaseModuleWeaver
             .Select(d => d!)
             .Distinct(StringComparer.Ordinal);
 
-    static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ").Trim();
 
     /// <summary>The core's messages through Fody's logger: warnings with the source file and line when known.</summary>
     sealed class FodyLog : IWeaverLog
@@ -82,7 +82,7 @@ public class ModuleWeaver : BaseModuleWeaver
 
         public void Warning(string message, string? file = null, int line = 0)
         {
-            message = "AsyncProf: " + OneLine(message);
+            message = "AsyncProf: " + OneLineText.Of(message);
             if (string.IsNullOrEmpty(file))
             {
                 weaver.WriteWarning(message);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using AsyncProf.Shared;
 using AsyncProf.Weaver;
 using AsyncProf.Weaver.IO;
 using Microsoft.Build.Framework;
@@ -95,13 +96,13 @@ namespace AsyncProf.MSBuild
             catch (WeavingException e)
             {
                 // Bad input (reference assembly, ReadyToRun image, already woven...): the message is the whole story.
-                Log.LogError(null, BadInputCode, null, input, 0, 0, 0, 0, "AsyncProf: {0}", OneLine(e.Message));
+                Log.LogError(null, BadInputCode, null, input, 0, 0, 0, 0, "AsyncProf: {0}", OneLineText.Of(e.Message));
                 DeleteQuietly(output);
                 return false;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                Log.LogError(null, BadInputCode, null, input, 0, 0, 0, 0, "AsyncProf: cannot weave {0}: {1}", input, OneLine(e.Message));
+                Log.LogError(null, BadInputCode, null, input, 0, 0, 0, 0, "AsyncProf: cannot weave {0}: {1}", input, OneLineText.Of(e.Message));
                 DeleteQuietly(output);
                 return false;
             }
@@ -110,7 +111,7 @@ namespace AsyncProf.MSBuild
                 // A bug: one clear line for the build, the details only in a detailed log (-v:diag, -bl).
                 Log.LogError(null, InternalErrorCode, null, input, 0, 0, 0, 0,
                     "AsyncProf: internal error while weaving {0}: {1}: {2} (please report it with the output of `dotnet build -v:diag`)",
-                    input, e.GetType().Name, OneLine(e.Message));
+                    input, e.GetType().Name, OneLineText.Of(e.Message));
                 Log.LogMessage(MessageImportance.Low, "AsyncProf: details of the internal error: {0}", e);
                 DeleteQuietly(output);
                 return false;
@@ -134,7 +135,6 @@ namespace AsyncProf.MSBuild
             }
         }
 
-        static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ").Trim();
 
         static void DeleteIfExists(string path)
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Reports
 {
@@ -29,8 +30,8 @@ namespace AsyncProf.Reports
                 if (length > MaxFileBytes) throw new ProfileFormatException(path, $"too large for a profile ({length} bytes)");
                 bytes = File.ReadAllBytes(path);
             }
-            catch (IOException e) { throw new ProfileFormatException(path, "cannot read: " + OneLine(e.Message), e); }
-            catch (UnauthorizedAccessException e) { throw new ProfileFormatException(path, "cannot read: " + OneLine(e.Message), e); }
+            catch (IOException e) { throw new ProfileFormatException(path, "cannot read: " + OneLineText.Of(e.Message), e); }
+            catch (UnauthorizedAccessException e) { throw new ProfileFormatException(path, "cannot read: " + OneLineText.Of(e.Message), e); }
             return Parse(bytes, path);
         }
 
@@ -50,7 +51,7 @@ namespace AsyncProf.Reports
             catch (JsonException e)
             {
                 var where = e.LineNumber is long line ? $" at line {line + 1}" : "";
-                throw new ProfileFormatException(sourceName, $"not valid JSON{where}: {JsonText.Shown(OneLine(FirstSentence(e.Message)), 160)}", e);
+                throw new ProfileFormatException(sourceName, $"not valid JSON{where}: {JsonText.Shown(OneLineText.Of(FirstSentence(e.Message)), 160)}", e);
             }
             using (doc)
             {
@@ -69,7 +70,6 @@ namespace AsyncProf.Reports
             return cut > 0 ? message.Substring(0, cut).TrimEnd('.', ' ') : message.TrimEnd('.', ' ');
         }
 
-        internal static string OneLine(string s) => s.Replace("\r", " ").Replace("\n", " ").Trim();
 
         sealed class Reader
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using AsyncProf.Shared;
 
 namespace AsyncProf
 {
@@ -18,22 +19,14 @@ namespace AsyncProf
             var full = Path.GetFullPath(path);
             var dir = Path.GetDirectoryName(full);
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            var temp = full + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp";
             Recorder.Unprofiled(() =>
             {
-                try
+                // renamed over the target: a reader sees the old profile or the new one, never half of one
+                PendingFile.Write(full, stream =>
                 {
-                    using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                    using (var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16))
-                        Write(session, snapshot, text);
-                    // rename over the target: a reader sees the old profile or the new one, never half of one
-                    if (File.Exists(full)) File.Replace(temp, full, null);
-                    else File.Move(temp, full);
-                }
-                finally
-                {
-                    if (File.Exists(temp)) File.Delete(temp);
-                }
+                    using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                    Write(session, snapshot, text);
+                });
                 return true;
             });
         }

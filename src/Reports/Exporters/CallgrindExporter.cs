@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Reports.Exporters
 {
@@ -53,10 +54,10 @@ namespace AsyncProf.Reports.Exporters
             w.WriteLine("creator: asyncprof " + ExporterInfo.Version);
             if (profile.Process.Pid > 0) w.WriteLine("pid: " + profile.Process.Pid.ToString(inv));
             var cmd = profile.Process.CommandLine ?? profile.Process.Name;
-            if (!string.IsNullOrEmpty(cmd)) w.WriteLine("cmd: " + OneLine(cmd));
+            if (!string.IsNullOrEmpty(cmd)) w.WriteLine("cmd: " + OneLineText.Of(cmd));
             w.WriteLine("part: 1");
             w.WriteLine();
-            w.WriteLine("desc: Trigger: asyncprof profile" + (profile.Process.Name != null ? " of " + OneLine(profile.Process.Name) : ""));
+            w.WriteLine("desc: Trigger: asyncprof profile" + (profile.Process.Name != null ? " of " + OneLineText.Of(profile.Process.Name) : ""));
             w.WriteLine("event: Wall : Wall time (ns, suspensions included)");
             w.WriteLine("event: Cpu : CPU time (ns)");
             w.WriteLine("event: Alloc : Allocated bytes");
@@ -69,7 +70,7 @@ namespace AsyncProf.Reports.Exporters
             var fileIds = new Dictionary<string, int>(StringComparer.Ordinal);
             string Fl(string? file)
             {
-                var name = string.IsNullOrEmpty(file) ? "???" : OneLine(file!);
+                var name = string.IsNullOrEmpty(file) ? "???" : OneLineText.Of(file!);
                 if (fileIds.TryGetValue(name, out var id)) return $"({id})";
                 fileIds[name] = id = fileIds.Count + 1;
                 return $"({id}) {name}";
@@ -139,20 +140,12 @@ namespace AsyncProf.Reports.Exporters
 
         static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));
 
-        /// <summary>Text for one line of the file: control characters and Unicode line separators become spaces.</summary>
-        static string OneLine(string s)
-        {
-            var sb = new StringBuilder(s.Length);
-            foreach (var c in s) sb.Append(char.IsControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
-            return sb.ToString();
-        }
-
         /// <summary>The pseudo-function that calls the detached work a function started.</summary>
         public static string LaneName(string callerName) => $"[detached from {FunctionName(callerName)}]";
 
         static string FunctionName(string name)
         {
-            var s = OneLine(name).Trim();
+            var s = OneLineText.Of(name).Trim();
             return s.Length == 0 ? "?" : s;
         }
     }

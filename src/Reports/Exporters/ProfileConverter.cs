@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Reports.Exporters
 {
@@ -51,19 +52,7 @@ namespace AsyncProf.Reports.Exporters
                 using (special) exporter.Export(profile, special);
                 return;
             }
-            var dir = Path.GetDirectoryName(full);
-            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            var temp = full + ".tmp-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-            try
-            {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                    exporter.Export(profile, stream);
-                File.Move(temp, full, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
+            PendingFile.Write(full, stream => exporter.Export(profile, stream));
         }
 
         static bool SamePath(string a, string b) =>

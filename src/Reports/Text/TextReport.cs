@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using AsyncProf.Reports.Formatting;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Reports.Text
 {
@@ -105,7 +106,7 @@ namespace AsyncProf.Reports.Text
             if (p.ProcessorCount > 0) parts.Add(Plural(p.ProcessorCount, "CPU"));
             if (p.StartedUtc is DateTimeOffset started) parts.Add("started " + started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC");
             output.WriteLine("profile of " + string.Join(", ", parts));
-            if (profile.Request is { } request) output.WriteLine("request: " + ProfileReader.OneLine(request.ToString()));
+            if (profile.Request is { } request) output.WriteLine("request: " + OneLineText.Of(request.ToString()));
             if (p.CpuClock is { } clock && !string.IsNullOrEmpty(clock.Scheme))
                 output.WriteLine(clock.WindowNs > 0
                     ? $"CPU clock: {clock.Scheme}, window {Units.Duration(clock.WindowNs)}"
@@ -114,7 +115,7 @@ namespace AsyncProf.Reports.Text
                 ? correction.ToString()
                 : "probe cost not subtracted: call-dense functions show the probe's own time");
             if (!string.IsNullOrEmpty(p.Error))
-                output.WriteLine("the profiler reported a problem: " + ProfileReader.OneLine(p.Error!));
+                output.WriteLine("the profiler reported a problem: " + OneLineText.Of(p.Error!));
         }
 
         static string Plural(long n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using AsyncProf.Shared;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
@@ -186,40 +187,6 @@ namespace AsyncProf.Weaver.IO
             {
                 assembly.DeleteTemp();
                 symbols?.DeleteTemp();
-            }
-        }
-
-        /// <summary>A file written to a temp name beside its target, then renamed over it.</summary>
-        sealed class PendingFile
-        {
-            public PendingFile(string target)
-            {
-                TargetPath = Path.GetFullPath(target);
-                var folder = Path.GetDirectoryName(TargetPath) ?? ".";
-                Directory.CreateDirectory(folder);
-                TempPath = Path.Combine(folder, "." + Path.GetFileName(TargetPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-            }
-
-            public string TargetPath { get; }
-            public string TempPath { get; }
-
-            public void MoveIntoPlace()
-            {
-                if (File.Exists(TargetPath))
-                    File.Replace(TempPath, TargetPath, null); // rename(2) over the target on Unix
-                else
-                    File.Move(TempPath, TargetPath);
-            }
-
-            public void DeleteTemp()
-            {
-                try
-                {
-                    if (File.Exists(TempPath))
-                        File.Delete(TempPath);
-                }
-                catch (IOException) { }
-                catch (UnauthorizedAccessException) { }
             }
         }
 

@@ -17,13 +17,14 @@ namespace AsyncProf.Cli
         {
             try
             {
-                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report ...; see 'asyncprof --help')");
+                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report|diff ...; see 'asyncprof --help')");
                 var command = args[0];
                 var rest = args.Skip(1).ToList();
                 switch (command)
                 {
                     case "weave": return WeaveCommand.Run(rest, stdout, stderr);
                     case "report": return ReportCommand.Run(rest, stdout, stderr);
+                    case "diff": return DiffCommand.Run(rest, stdout, stderr);
                     case "verify": return VerifyCommand.Run(rest, stdout, stderr);
                     case "restore": return RestoreCommand.Run(rest, stdout, stderr);
                     case "help":
@@ -37,8 +38,8 @@ namespace AsyncProf.Cli
                         return ExitCodes.Success;
                     default:
                         throw new UsageException(command.StartsWith("-", StringComparison.Ordinal)
-                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore or report; see 'asyncprof --help')"
-                            : $"unknown command '{command}' (commands: weave, verify, restore, report; see 'asyncprof --help')");
+                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore, report or diff; see 'asyncprof --help')"
+                            : $"unknown command '{command}' (commands: weave, verify, restore, report, diff; see 'asyncprof --help')");
                 }
             }
             catch (HelpRequestedException help)
@@ -47,6 +48,7 @@ namespace AsyncProf.Cli
                 {
                     "weave" => HelpText.Weave,
                     "report" => HelpText.Report,
+                    "diff" => HelpText.Diff,
                     "verify" => HelpText.Verify,
                     "restore" => HelpText.Restore,
                     _ => HelpText.Main,

@@ -11,6 +11,7 @@ usage:
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
   asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
+  asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT]
   asyncprof --version
 
 Weave the app's assemblies, run it with ASYNCPROF_OUTPUT=profile.json, then read the profile with
@@ -18,7 +19,7 @@ Weave the app's assemblies, run it with ASYNCPROF_OUTPUT=profile.json, then read
 
 exit codes: 0 done, 1 bad input (missing file, not a .NET assembly, damaged, reference or ReadyToRun
 assembly, already woven, read-only, bad profile, code that does not compile), 2 usage error (and --help),
-3 internal error (a bug in asyncprof: please report it).";
+3 internal error (a bug in asyncprof: please report it), 4 diff --fail-over found a regression.";
 
         public const string Weave =
 @"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--all] [--dry-run]
@@ -94,5 +95,20 @@ text options:
   -m, --metric M       (tree) wall (default), cpu or alloc
   --callers NAME       who calls NAME, with their share of its time (like pstats' print_callers)
   --callees NAME       what NAME calls, with their share of its time";
+
+        public const string Diff =
+@"usage: asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT [--min-share P]]
+
+Compares two profiles function by function (matched by name) and call path by call path: calls, wall time,
+CPU time and allocated bytes, inclusive, in total and per call, sorted by what moved most (the largest absolute
+change of the metric first). Prints the totals, then the functions and the call paths.
+
+  -o, --output FILE    write to FILE: a .html name gets a differential flame graph (grown red, shrunk blue, wall /
+                       CPU / allocated switch), any other name the text
+  -m, --metric M       what to sort and detail by: wall (default), cpu, alloc or calls
+  -n, --top N          rows per table (default 20)
+  --fail-over PERCENT  exit 4, naming them, when functions grew by more than PERCENT % in the metric (inclusive
+                       total); functions only one profile has are not judged (their callers are)
+  --min-share P        (with --fail-over) judge only functions with at least P % (default 1) of the larger total";
     }
 }

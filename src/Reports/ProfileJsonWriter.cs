@@ -140,6 +140,10 @@ namespace AsyncProf.Reports
             w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
             w.WriteNumber("detached", f.Detached);
             w.WriteNumber("unobserved", f.Unobserved);
+            if (!f.HasWallSplit) return; // an older file: not there, rather than zeros that say nothing ran
+            w.WriteNumber("runningNs", f.RunningNs);
+            w.WriteNumber("blockedNs", f.BlockedNs);
+            w.WriteNumber("suspendedNs", f.SuspendedNs);
         }
 
         static void WriteStringOrNull(Utf8JsonWriter w, string name, string? value)

@@ -121,6 +121,10 @@ namespace AsyncProf.Reports
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
                         Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
                         Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
+                        RunningNs = OptionalInt(e, "runningNs", at, 0, long.MaxValue),
+                        BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
+                        SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
+                        HasWallSplit = HasWallSplit(e),
                     };
                     if (f.Name.Length == 0) throw Fail($"{at}.name: empty");
                     if (!functionIds.Add(f.Id)) throw Fail($"{at}.id: duplicate function id {f.Id}");
@@ -170,6 +174,10 @@ namespace AsyncProf.Reports
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
                         Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
                         Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
+                        RunningNs = OptionalInt(e, "runningNs", at, 0, long.MaxValue),
+                        BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
+                        SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
+                        HasWallSplit = HasWallSplit(e),
                     };
                     if (!functionIds.Contains(node.Function)) throw Fail($"{at}.function: no function with id {node.Function}");
                     if (node.Parent is long p && !nodeIds.Contains(p))
@@ -302,6 +310,10 @@ namespace AsyncProf.Reports
                 if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {JsonText.Shown(v.GetRawText())}");
                 return value;
             }
+
+            /// <summary>The wall split fields (added to asyncprof/1 later) are all there.</summary>
+            static bool HasWallSplit(JsonElement e) =>
+                e.TryGetProperty("runningNs", out _) && e.TryGetProperty("blockedNs", out _) && e.TryGetProperty("suspendedNs", out _);
 
             static string Article(JsonValueKind kind) => kind switch
             {

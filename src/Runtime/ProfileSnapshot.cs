@@ -17,6 +17,8 @@ namespace AsyncProf
             public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
             /// <summary>Calls that outlived their caller's call; task-returning calls whose completion could not be observed.</summary>
             public long Detached, Unobserved;
+            /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
+            public long RunningNs, BlockedNs, SuspendedNs;
         }
 
         internal sealed class Node : Figures
@@ -28,6 +30,7 @@ namespace AsyncProf
             public bool Outermost; // no ancestor of the same function in its lane (a detached node starts a lane)
             public int NearestSameAncestor = -1;
             public int Lane; // index of the detached node it hangs under, or -1
+            public long RecordedSuspendedNs; // its completed calls' suspended time, before SplitWall bounds it
         }
 
         internal sealed class Function : Figures
@@ -78,6 +81,7 @@ namespace AsyncProf
             if (snapshot.Correction != null) snapshot.SubtractProbeCost(snapshot.Correction);
             snapshot.FindOutermost();
             snapshot.SumInclusive();
+            snapshot.SplitWall();
             snapshot.DeriveFunctionsAndEdges();
             snapshot.NameFunctionsUniquely();
             return snapshot;
@@ -117,6 +121,7 @@ namespace AsyncProf
                 };
                 node.CpuNs = node.SelfCpuNs;
                 node.AllocBytes = node.SelfAllocBytes;
+                node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
                 var index = Nodes.Count;
                 Nodes.Add(node);
                 NodeOf[cn] = node;
@@ -209,6 +214,22 @@ namespace AsyncProf
         }
 
         /// <summary>
+        /// Each node's wall time split three ways (after the probe correction, so the parts add up to the wall time
+        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, running up to the
+        /// node's inclusive CPU time, blocked for what is left (sleeping, waiting on a lock or on I/O, .Result).
+        /// </summary>
+        void SplitWall()
+        {
+            foreach (var n in Nodes)
+            {
+                n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
+                var onThread = n.WallNs - n.SuspendedNs;
+                n.RunningNs = Math.Min(n.CpuNs, onThread);
+                n.BlockedNs = onThread - n.RunningNs;
+            }
+        }
+
+        /// <summary>
         /// The weaver keeps names unique within a module; two modules may still define the same type (two versions
         /// of a library loaded side by side): those get their module's name, "Name [Module]".
         /// </summary>
@@ -260,6 +281,9 @@ namespace AsyncProf
                 e.Calls += n.Calls;
                 if (!n.Outermost) continue;
                 f.WallNs += n.WallNs;
+                f.RunningNs += n.RunningNs;
+                f.BlockedNs += n.BlockedNs;
+                f.SuspendedNs += n.SuspendedNs;
                 f.CpuNs += n.CpuNs;
                 f.AllocBytes += n.AllocBytes;
                 e.WallNs += n.WallNs;

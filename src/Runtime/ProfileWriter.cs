@@ -107,6 +107,9 @@ namespace AsyncProf
             w.Number("selfAllocBytes", f.SelfAllocBytes);
             w.Number("detached", f.Detached);
             w.Number("unobserved", f.Unobserved);
+            w.Number("runningNs", f.RunningNs);
+            w.Number("blockedNs", f.BlockedNs);
+            w.Number("suspendedNs", f.SuspendedNs);
         }
 
         static void WriteTimeline(ProfileSnapshot s, JsonTextWriter w)

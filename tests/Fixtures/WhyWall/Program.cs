@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace WhyWall
@@ -8,6 +9,9 @@ namespace WhyWall
     /// <summary>
     /// <c>WhyWall pipeline MS</c>: three rounds of Parse, Transform and Save, Transform taking MS milliseconds on the
     /// CPU, so two runs with different MS differ in Transform alone (tests/AsyncProf.Tests/EndToEnd/DiffEndToEndTests.cs).
+    /// <c>WhyWall split</c>: one method for each place wall time goes, one after another
+    /// (tests/AsyncProf.Tests/EndToEnd/WallSplitTests.cs): awaiting, sleeping, waiting for a lock another thread
+    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing.
     /// </summary>
     public static class Program
     {
@@ -19,7 +23,13 @@ namespace WhyWall
                 Console.WriteLine("pipeline done");
                 return 0;
             }
-            Console.Error.WriteLine("usage: WhyWall pipeline MS");
+            if (args.Length == 1 && args[0] == "split")
+            {
+                await Scenarios.RunAll();
+                Console.WriteLine("split done");
+                return 0;
+            }
+            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split");
             return 2;
         }
     }
@@ -47,6 +57,48 @@ namespace WhyWall
         static async Task Save() => await Task.Delay(20);
     }
 
+    /// <summary>Each takes about 200 ms of wall time, spent in one way.</summary>
+    public static class Scenarios
+    {
+        static readonly object Gate = new object();
+        static int counter;
+
+        public static async Task RunAll()
+        {
+            await OnlyAwaits();
+            Sleeps();
+            var holder = Work.HoldLock(Gate, 200);
+            ContendedLock();
+            holder.Join();
+            Console.WriteLine("result " + await Task.Run(() => SyncOverAsync()));
+            Computes();
+        }
+
+        public static async Task OnlyAwaits()
+        {
+            await Task.Delay(100);
+            await Task.Delay(100);
+        }
+
+        public static void Sleeps() => Thread.Sleep(200);
+
+        public static void ContendedLock()
+        {
+            lock (Gate) counter++;
+        }
+
+        /// <summary>Runs on a pool thread and blocks it until DelayedValue's continuation runs on another one.</summary>
+        public static int SyncOverAsync() => DelayedValue().Result;
+
+        static async Task<int> DelayedValue()
+        {
+            await Task.Delay(200);
+            return 42 + counter;
+        }
+
+        public static long Computes() => Work.Spin(200);
+    }
+
     /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>
     public static class Work
     {
@@ -57,6 +109,23 @@ namespace WhyWall
             long n = 0;
             while (clock.ElapsedMilliseconds < ms) n++;
             return n;
+        }
+
+        /// <summary>Starts a thread that holds <paramref name="gate"/> for <paramref name="ms"/> ms; returns once it holds it.</summary>
+        public static Thread HoldLock(object gate, int ms)
+        {
+            using var held = new ManualResetEventSlim();
+            var thread = new Thread(() =>
+            {
+                lock (gate)
+                {
+                    held.Set();
+                    Thread.Sleep(ms);
+                }
+            });
+            thread.Start();
+            held.Wait();
+            return thread;
         }
     }
 }

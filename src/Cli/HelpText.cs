@@ -87,7 +87,7 @@ there are any.
                        .trace.json, .pb.gz, callgrind.out.*, .folded, .html, .txt, .json). A non-text format
                        without -o goes beside the profile (profile.speedscope.json, ...)
 text options:
-  -s, --sort KEY       wall (default), cpu, self, calls, suspends, alloc or name
+  -s, --sort KEY       wall (default), cpu, self, calls, suspends, alloc, name, blocked or suspended
   -n, --top N          show only the first N functions
   --tree               the call tree, indented, with each node's share of the total
   --depth N            (tree) stop at depth N

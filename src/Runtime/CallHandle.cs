@@ -90,7 +90,7 @@ namespace AsyncProf
             }
         }
 
-        // ---- the wall split (WallSplit): when the call's last segment suspended, handed from the thread that ends it
+        // ---- the wall split (SuspendedTime): when the call's last segment suspended, handed from the thread that ends it
         //      (MoveNextReturn) to the thread that resumes it, in either order.
         const long ResumedFirst = -1;
         long suspendedAt; // Clock ticks; 0 none; ResumedFirst: the resumption came before the segment's end

@@ -19,7 +19,7 @@ namespace AsyncProf
         public long Started, Calls, Faults, Suspends, WallTicks, SelfCpuNs, SelfAllocBytes;
         /// <summary>Completed calls that outlived their caller's call (detached), and task-returning calls whose task could not be observed (ended at return).</summary>
         public long Detached, Unobserved;
-        /// <summary>Completed calls' time suspended, awaiting on no thread (see WallSplit).</summary>
+        /// <summary>Completed calls' time suspended, awaiting on no thread (see SuspendedTime).</summary>
         public long SuspendedTicks;
 
         /// <summary>Where a thread gathers this node's sync-call counters (see ThreadRecorder.CountStart).</summary>

@@ -259,7 +259,7 @@ namespace AsyncProf
                 }
                 else if (call.Handle != null && call.Handle.HasPendingCallees)
                     call.Handle.SettleCallees(now); // a callee's task completed before this resumption: it ended by now
-                if (resumes) WallSplit.Resumed(ref call, now);
+                if (resumes) SuspendedTime.Resumed(ref call, now);
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: endsAtReturn ?? flowsContext,
@@ -290,7 +290,7 @@ namespace AsyncProf
                     call.ParentHandle?.CalleeStarted();
                 }
                 var segmentEnd = t.Suspend(node);
-                if (segmentEnd != 0) WallSplit.SegmentSuspended(ref call, segmentEnd);
+                if (segmentEnd != 0) SuspendedTime.SegmentSuspended(ref call, segmentEnd);
             }
             catch (Exception e) { Fail(e, node.Session); }
         }
@@ -322,7 +322,7 @@ namespace AsyncProf
                 var t = ThreadRecorder.Begin(node.Session, out var now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
-                WallSplit.Completed(node, ref call);
+                SuspendedTime.Completed(node, ref call);
             }
             catch (Exception e) { Fail(e, node.Session); }
             ReleaseParent(ref call); // after this call's own end: a caller waiting for it ends after it
@@ -343,9 +343,9 @@ namespace AsyncProf
             try
             {
                 var now = Clock.Now();
-                WallSplit.Resumed(ref call, now); // suspended until now
+                SuspendedTime.Resumed(ref call, now); // suspended until now
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle));
-                WallSplit.Completed(node, ref call);
+                SuspendedTime.Completed(node, ref call);
             }
             catch (Exception e) { Fail(e, node.Session); }
         }

@@ -19,6 +19,7 @@ namespace AsyncProf.Reports.Html
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             var figures = CallTreeFigures.Of(profile);
+            var withSplit = profile.HasWallSplit;
             var buffer = new ArrayBufferWriter<byte>(16 * 1024);
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))
             {
@@ -46,6 +47,12 @@ namespace AsyncProf.Reports.Html
                     w.WriteNumber("selfCpuNs", f.SelfCpuNs);
                     w.WriteNumber("allocBytes", f.AllocBytes);
                     w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
+                    if (withSplit)
+                    {
+                        w.WriteNumber("runningNs", f.Split.RunningNs);
+                        w.WriteNumber("blockedNs", f.Split.BlockedNs);
+                        w.WriteNumber("suspendedNs", f.Split.SuspendedNs);
+                    }
                     w.WriteEndObject();
                     if (w.BytesPending > 1 << 16) w.Flush();
                 }

@@ -11,11 +11,14 @@ namespace AsyncProf.Tests.Diff
     /// </summary>
     static class SyntheticProfiles
     {
-        public sealed record Node(string Path, long Calls, long WallNs, long SelfCpuNs = 0, long SelfAllocBytes = 0, long Detached = 0);
+        /// <summary>A node; with any of <paramref name="RunningNs"/>, <paramref name="BlockedNs"/>, <paramref name="SuspendedNs"/> on any node, the profile has the wall split.</summary>
+        public sealed record Node(string Path, long Calls, long WallNs, long SelfCpuNs = 0, long SelfAllocBytes = 0, long Detached = 0,
+            long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0);
 
         /// <summary><paramref name="nodes"/> list a parent before its children; a path is "A>B>C".</summary>
         public static Profile Make(string name, params Node[] nodes)
         {
+            var split = nodes.Any(n => n.RunningNs + n.BlockedNs + n.SuspendedNs > 0);
             var ids = new Dictionary<string, long>();
             var functionIds = new Dictionary<string, long>();
             foreach (var n in nodes)
@@ -39,6 +42,7 @@ namespace AsyncProf.Tests.Diff
                 SelfAllocBytes = n.SelfAllocBytes,
                 AllocBytes = Inclusive(n, x => x.SelfAllocBytes),
                 Detached = n.Detached,
+                RunningNs = n.RunningNs, BlockedNs = n.BlockedNs, SuspendedNs = n.SuspendedNs, HasWallSplit = split,
             }).ToList();
             var functions = functionIds.Select(kv =>
             {
@@ -49,6 +53,8 @@ namespace AsyncProf.Tests.Diff
                     Calls = mine.Sum(t => t.Calls), WallNs = mine.Sum(t => t.WallNs), CpuNs = mine.Sum(t => t.CpuNs),
                     SelfCpuNs = mine.Sum(t => t.SelfCpuNs), AllocBytes = mine.Sum(t => t.AllocBytes), SelfAllocBytes = mine.Sum(t => t.SelfAllocBytes),
                     Detached = mine.Sum(t => t.Detached),
+                    RunningNs = mine.Sum(t => t.RunningNs), BlockedNs = mine.Sum(t => t.BlockedNs), SuspendedNs = mine.Sum(t => t.SuspendedNs),
+                    HasWallSplit = split,
                 };
             }).ToList();
             return new Profile(new ProcessInfo { Name = name, Pid = 1 }, functions, new List<EdgeStats>(), tree, name + ".json");

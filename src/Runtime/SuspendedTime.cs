@@ -8,7 +8,7 @@ namespace AsyncProf
     /// sync-call path touches it. The rest of the wall split is derived when a profile is written
     /// (<see cref="ProfileSnapshot"/>): on-thread = wall − suspended, running = CPU up to on-thread, blocked = the rest.
     /// </summary>
-    internal static class WallSplit
+    internal static class SuspendedTime
     {
         /// <summary>
         /// A suspended segment ended at <paramref name="now"/>. An async call's segment ends in MoveNextReturn, which

@@ -94,7 +94,10 @@ text options:
   --min-percent P      (tree) hide nodes under P% of the total
   -m, --metric M       (tree) wall (default), cpu or alloc
   --callers NAME       who calls NAME, with their share of its time (like pstats' print_callers)
-  --callees NAME       what NAME calls, with their share of its time";
+  --callees NAME       what NAME calls, with their share of its time
+  --blocking           the blocking call sites woven code reached (Task.Wait, .Result, GetAwaiter().GetResult(),
+                       Monitor.Enter/lock, SemaphoreSlim.Wait, Thread.Sleep, WaitHandle.WaitOne, Thread.Join):
+                       function, call, file:line, calls, total and worst time blocked, pool-thread blocks";
 
         public const string Diff =
 @"usage: asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT [--min-share P]]

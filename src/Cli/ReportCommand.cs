@@ -27,6 +27,7 @@ namespace AsyncProf.Cli
             new("metric", TakesValue: true, ShortName: "m"),
             new("callers", TakesValue: true),
             new("callees", TakesValue: true),
+            new("blocking", TakesValue: false),
         };
 
         public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -83,12 +84,13 @@ namespace AsyncProf.Cli
                     : null,
                 Callers = parsed.Value("callers"),
                 Callees = parsed.Value("callees"),
+                Blocking = parsed.Has("blocking"),
             };
         }
 
         static void RejectTextOnlyOptions(ParsedArguments parsed, string format)
         {
-            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees" })
+            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees", "blocking" })
                 if (parsed.Has(option)) throw new UsageException($"--{option} shapes the text report; it does not apply to --format {format}");
         }
 

@@ -92,6 +92,27 @@ namespace AsyncProf.Reports
         }
         w.WriteEndArray();
 
+        if (profile.BlockingSites.Count > 0)
+        {
+            w.WriteStartArray("blocking");
+            foreach (var b in profile.BlockingSites)
+            {
+                w.WriteStartObject();
+                if (b.Function is long f) w.WriteNumber("function", f); else w.WriteNull("function");
+                w.WriteString("name", b.Name);
+                w.WriteString("call", b.Call);
+                WriteStringOrNull(w, "file", b.File);
+                w.WriteNumber("line", b.Line);
+                w.WriteNumber("count", b.Count);
+                w.WriteNumber("blockedNs", b.BlockedNs);
+                w.WriteNumber("maxNs", b.MaxNs);
+                w.WriteNumber("poolThreadCount", b.PoolThreadCount);
+                w.WriteNumber("poolThreadNs", b.PoolThreadNs);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+
         if (includeTimeline && profile.Timeline is { } t)
         {
             w.WriteStartObject("timeline");

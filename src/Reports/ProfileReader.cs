@@ -187,7 +187,37 @@ namespace AsyncProf.Reports
                 }
 
                 var timeline = TimelineReader.ReadOptional(root, _source, functions, tree);
-                return new Profile(process, functions, edges, tree, timeline, _source);
+                return new Profile(process, functions, edges, tree, timeline, _source) { BlockingSites = ReadBlocking(root, functionIds) };
+            }
+
+            /// <summary>The optional <c>blocking</c> section (added to asyncprof/1 later).</summary>
+            List<BlockingSite> ReadBlocking(JsonElement root, HashSet<long> functionIds)
+            {
+                var sites = new List<BlockingSite>();
+                if (!root.TryGetProperty("blocking", out var b) || b.ValueKind == JsonValueKind.Null) return sites;
+                if (b.ValueKind != JsonValueKind.Array) throw Fail($"blocking: expected an array, got {Describe(b)}");
+                var i = 0;
+                foreach (var e in b.EnumerateArray())
+                {
+                    var at = $"blocking[{i++}]";
+                    RequireObject(e, at);
+                    long? function = e.TryGetProperty("function", out var fn) && fn.ValueKind != JsonValueKind.Null ? AsInt(fn, at + ".function") : null;
+                    if (function is long id && !functionIds.Contains(id)) throw Fail($"{at}.function: no function with id {id}");
+                    sites.Add(new BlockingSite
+                    {
+                        Function = function,
+                        Name = String(e, "name", at),
+                        Call = String(e, "call", at),
+                        File = OptionalString(e, "file", at),
+                        Line = (int)OptionalInt(e, "line", at, 0, int.MaxValue),
+                        Count = Count(e, "count", at),
+                        BlockedNs = Count(e, "blockedNs", at),
+                        MaxNs = Count(e, "maxNs", at),
+                        PoolThreadCount = OptionalInt(e, "poolThreadCount", at, 0, long.MaxValue),
+                        PoolThreadNs = OptionalInt(e, "poolThreadNs", at, 0, long.MaxValue),
+                    });
+                }
+                return sites;
             }
 
             ProcessInfo ReadProcess(JsonElement p)

@@ -56,6 +56,17 @@ namespace AsyncProf
         public ThreadRecorder[] Threads = new ThreadRecorder[0];
 
         public readonly List<Function> Functions = new List<Function>();
+        /// <summary>Functions by their global id (the runtime's), for the sections that name them.</summary>
+        public readonly Dictionary<int, Function> FunctionByGlobalId = new Dictionary<int, Function>();
+
+        /// <summary>A blocking call site with the time the session spent blocked there (the <c>blocking</c> section).</summary>
+        internal sealed class BlockingRow
+        {
+            public BlockingSiteInfo Info = null!;
+            public long Count, Ns, MaxNs, PoolThreadCount, PoolThreadNs;
+        }
+
+        public readonly List<BlockingRow> Blocking = new List<BlockingRow>();
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
@@ -84,6 +95,7 @@ namespace AsyncProf
             snapshot.SplitWall();
             snapshot.DeriveFunctionsAndEdges();
             snapshot.NameFunctionsUniquely();
+            snapshot.CollectBlocking(session);
             return snapshot;
         }
 
@@ -248,9 +260,29 @@ namespace AsyncProf
             }
         }
 
+        void CollectBlocking(Session session)
+        {
+            foreach (var entry in session.Blocking)
+            {
+                var info = BlockingSites.Get(entry.Key);
+                if (info == null) continue;
+                var st = entry.Value;
+                Blocking.Add(new BlockingRow
+                {
+                    Info = info,
+                    Count = Volatile.Read(ref st.Count),
+                    Ns = (long)(Volatile.Read(ref st.Ticks) * Clock.TicksToNs),
+                    MaxNs = (long)(Volatile.Read(ref st.MaxTicks) * Clock.TicksToNs),
+                    PoolThreadCount = Volatile.Read(ref st.PoolCount),
+                    PoolThreadNs = (long)(Volatile.Read(ref st.PoolTicks) * Clock.TicksToNs),
+                });
+            }
+            Blocking.Sort((a, b) => b.Ns.CompareTo(a.Ns));
+        }
+
         void DeriveFunctionsAndEdges()
         {
-            var byGlobalId = new Dictionary<int, Function>();
+            var byGlobalId = FunctionByGlobalId;
             var edges = new Dictionary<(int?, int), Edge>();
             foreach (var n in Nodes)
             {

@@ -130,7 +130,10 @@ namespace AsyncProf.Weaving
 
             var returns = AwaitableReturn.Of(method);
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
+            var blockingSites = ProfiledCopy.CanSplit(method) ? BlockingSiteWeaver.Locate(method) : null;
             var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
+            // blocking call sites only in a profiled copy: the original body, which runs while idle, stays as it was
+            if (blockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(woven, index, blockingSites, table, probes);
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             if (returns == AwaitableReturnKind.None) result.SyncMethods++;
             else result.TaskMethods++;

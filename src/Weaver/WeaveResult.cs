@@ -12,6 +12,8 @@ namespace AsyncProf.Weaving
         public int AsyncIterators { get; set; }
         /// <summary>Runtime-async methods (MethodImpl 0x2000, .NET 11), which have no state machine.</summary>
         public int RuntimeAsyncMethods { get; set; }
+        /// <summary>Blocking call sites marked in profiled copies (Task.Wait, .Result, Monitor.Enter, Thread.Sleep...).</summary>
+        public int BlockingSites { get; set; }
         /// <summary>Methods the weaver refused (shapes it cannot wrap); each one was warned about.</summary>
         public int Skipped { get; set; }
 

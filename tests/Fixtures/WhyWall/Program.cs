@@ -65,8 +65,8 @@ namespace WhyWall
 
         public static async Task RunAll()
         {
+            Sleeps(); // before the first await: on the main thread, not a pool thread
             await OnlyAwaits();
-            Sleeps();
             var holder = Work.HoldLock(Gate, 200);
             ContendedLock();
             holder.Join();

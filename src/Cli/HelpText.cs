@@ -10,7 +10,7 @@ usage:
                   [--verify] [--key FILE] [--references DIR]... [--verbose]
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
-  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
+  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME] [--blocking]
   asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT]
   asyncprof --version
 

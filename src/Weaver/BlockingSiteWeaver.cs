@@ -12,10 +12,13 @@ namespace AsyncProf.Weaving
     /// <code>
     /// start = BlockingProbe.Enter();          // .Result: dup; start = BlockingProbe.EnterTask(task)
     /// call the blocking method
-    /// BlockingProbe.Exit(start, SiteBase + site);
+    /// if (start != 0) BlockingProbe.Exit(start, SiteBase + site);
     /// </code>
     /// Each site is registered with the function it is in and its source line (the sequence point before it in the
-    /// original body). Only ordinary methods' profiled copies are marked, which run only while a session records.
+    /// original body). Ordinary methods are marked in their profiled copy only; an async method's MoveNext, which has
+    /// no idle copy, in place: idle, a site costs a static read, and <c>SiteBase</c> (whose type initializer
+    /// registers the module) is read only when something records. The awaiter GetResult calls the compiler emits for
+    /// every await of a state machine never block (the awaiter is complete by then) and are left alone there.
     /// </summary>
     internal static class BlockingSiteWeaver
     {
@@ -40,6 +43,9 @@ namespace AsyncProf.Weaving
             return Blocking.Contains((callee.DeclaringType.GetElementType().FullName, callee.Name));
         }
 
+        static bool IsAwaiterResult(MethodReference callee) =>
+            callee.Name == "GetResult" && callee.DeclaringType.GetElementType().FullName.StartsWith("System.Runtime.CompilerServices.TaskAwaiter", System.StringComparison.Ordinal);
+
         /// <summary>"System.Threading.Thread.Sleep": what the report says the site calls.</summary>
         static string CallName(MethodReference callee)
         {
@@ -51,7 +57,7 @@ namespace AsyncProf.Weaving
         }
 
         /// <summary>The blocking calls of <paramref name="original"/>'s body with their source lines, in IL order.</summary>
-        public static List<SourceLocation> Locate(MethodDefinition original)
+        public static List<SourceLocation> Locate(MethodDefinition original, bool stateMachine = false)
         {
             var found = new List<SourceLocation>();
             if (!original.HasBody) return found;
@@ -61,7 +67,7 @@ namespace AsyncProf.Weaving
             var fallback = SourceLocation.Of(original);
             foreach (var i in original.Body.Instructions)
             {
-                if (!IsBlocking(i, out _)) continue;
+                if (!IsBlocking(i, out var callee) || (stateMachine && IsAwaiterResult(callee))) continue;
                 var point = points.LastOrDefault(p => p.Offset <= i.Offset);
                 found.Add(point != null ? new SourceLocation(point.Document?.Url ?? string.Empty, point.StartLine) : fallback);
             }
@@ -72,9 +78,10 @@ namespace AsyncProf.Weaving
         /// Marks the blocking calls of <paramref name="body"/> (the profiled copy), the n-th with the n-th of
         /// <paramref name="locations"/>. Returns how many were marked.
         /// </summary>
-        public static int Mark(MethodDefinition body, int methodIndex, IReadOnlyList<SourceLocation> locations, MethodTable table, ProbeReferences probes)
+        public static int Mark(MethodDefinition body, int methodIndex, IReadOnlyList<SourceLocation> locations, MethodTable table, ProbeReferences probes,
+            bool stateMachine = false)
         {
-            var calls = body.Body.Instructions.Where(i => IsBlocking(i, out _)).ToList();
+            var calls = body.Body.Instructions.Where(i => IsBlocking(i, out var callee) && !(stateMachine && IsAwaiterResult(callee))).ToList();
             if (calls.Count == 0) return 0;
             var editor = new BodyEditor(body);
             var start = new VariableDefinition(body.Module.TypeSystem.Int64);
@@ -92,7 +99,13 @@ namespace AsyncProf.Weaving
                 var before = isResult
                     ? new[] { Instruction.Create(OpCodes.Dup), Instruction.Create(OpCodes.Call, probes.BlockingEnterTask(callee.DeclaringType)), Instruction.Create(OpCodes.Stloc, start) }
                     : new[] { Instruction.Create(OpCodes.Call, probes.BlockingEnter), Instruction.Create(OpCodes.Stloc, start) };
-                var after = new List<Instruction> { Instruction.Create(OpCodes.Ldloc, start) };
+                var next = call.Next;
+                var after = new List<Instruction>
+                {
+                    Instruction.Create(OpCodes.Ldloc, start),
+                    Instruction.Create(OpCodes.Brfalse, next),
+                    Instruction.Create(OpCodes.Ldloc, start),
+                };
                 after.AddRange(table.EmitSiteId(site));
                 after.Add(Instruction.Create(OpCodes.Call, probes.BlockingExit));
                 editor.InsertBefore(call, before);

@@ -169,7 +169,10 @@ namespace AsyncProf.Weaving
                 {
                     var weaver = new AsyncMethodWeaver(machine);
                     if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
-                    weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
+                    var index = table.Add(MethodKind.Async, name, location);
+                    if (moveNext != null)
+                        result.BlockingSites += BlockingSiteWeaver.Mark(moveNext, index, BlockingSiteWeaver.Locate(moveNext, stateMachine: true), table, probes, stateMachine: true);
+                    weaver.Weave(index, table, probes);
                     result.AsyncMethods++;
                     break;
                 }

@@ -86,6 +86,17 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void A_sleep_inside_an_async_method_is_found_and_the_awaits_are_not_sites()
+        {
+            var site = Site("SleepsInAsync", "System.Threading.Thread.Sleep");
+            Assert.That(site.GetProperty("line").GetInt32(), Is.EqualTo(LineOf("Thread.Sleep(100); // blocks a pool thread")));
+            Assert.That(site.GetProperty("blockedNs").GetInt64(), Is.GreaterThan(70_000_000L));
+            Assert.That(site.GetProperty("poolThreadCount").GetInt64(), Is.EqualTo(1), "it resumed on a pool thread after Task.Yield");
+            var calls = _profile.RootElement.GetProperty("blocking").EnumerateArray().Select(s => s.GetProperty("call").GetString()).ToList();
+            Assert.That(calls, Has.None.Contains("TaskAwaiter"), "the GetResult of every await is no blocking site");
+        }
+
+        [Test]
         public void Report_blocking_lists_the_sites_with_file_line_and_pool_flag()
         {
             var r = CliRunner.Run("report", _profile.Path, "--blocking");

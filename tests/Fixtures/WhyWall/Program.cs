@@ -72,6 +72,7 @@ namespace WhyWall
             holder.Join();
             Console.WriteLine("result " + await Task.Run(() => SyncOverAsync()));
             Computes();
+            await SleepsInAsync();
         }
 
         public static async Task OnlyAwaits()
@@ -97,6 +98,13 @@ namespace WhyWall
         }
 
         public static long Computes() => Work.Spin(200);
+
+        /// <summary>The classic mistake: a sleep, not an await, inside an async method, blocking the pool thread it resumed on.</summary>
+        public static async Task SleepsInAsync()
+        {
+            await Task.Yield();
+            Thread.Sleep(100); // blocks a pool thread
+        }
     }
 
     /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>

@@ -10,7 +10,7 @@ usage:
                   [--verify] [--key FILE] [--references DIR]... [--verbose]
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
-  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME] [--blocking]
+  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME] [--blocking] [--critical-path]
   asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT]
   asyncprof --version
 
@@ -97,7 +97,9 @@ text options:
   --callees NAME       what NAME calls, with their share of its time
   --blocking           the blocking call sites woven code reached (Task.Wait, .Result, GetAwaiter().GetResult(),
                        Monitor.Enter/lock, SemaphoreSlim.Wait, Thread.Sleep, WaitHandle.WaitOne, Thread.Join):
-                       function, call, file:line, calls, total and worst time blocked, pool-thread blocks";
+                       function, call, file:line, calls, total and worst time blocked, pool-thread blocks
+  --critical-path      from the root with the most wall time down, the callee each async call's resumptions
+                       waited on last (of things awaited together: Task.WhenAll, a task started earlier)";
 
         public const string Diff =
 @"usage: asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT [--min-share P]]

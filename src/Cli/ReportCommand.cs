@@ -28,6 +28,7 @@ namespace AsyncProf.Cli
             new("callers", TakesValue: true),
             new("callees", TakesValue: true),
             new("blocking", TakesValue: false),
+            new("critical-path", TakesValue: false),
         };
 
         public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -85,12 +86,13 @@ namespace AsyncProf.Cli
                 Callers = parsed.Value("callers"),
                 Callees = parsed.Value("callees"),
                 Blocking = parsed.Has("blocking"),
+                CriticalPath = parsed.Has("critical-path"),
             };
         }
 
         static void RejectTextOnlyOptions(ParsedArguments parsed, string format)
         {
-            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees", "blocking" })
+            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees", "blocking", "critical-path" })
                 if (parsed.Has(option)) throw new UsageException($"--{option} shapes the text report; it does not apply to --format {format}");
         }
 

@@ -161,6 +161,11 @@ namespace AsyncProf.Reports
             w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
             w.WriteNumber("detached", f.Detached);
             w.WriteNumber("unobserved", f.Unobserved);
+            if (f.CriticalCount != 0 || f.CriticalNs != 0)
+            {
+                w.WriteNumber("criticalCount", f.CriticalCount);
+                w.WriteNumber("criticalNs", f.CriticalNs);
+            }
             if (!f.HasWallSplit) return; // an older file: not there, rather than zeros that say nothing ran
             w.WriteNumber("runningNs", f.RunningNs);
             w.WriteNumber("blockedNs", f.BlockedNs);

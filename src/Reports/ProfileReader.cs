@@ -125,6 +125,8 @@ namespace AsyncProf.Reports
                         BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
                         SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
                         HasWallSplit = HasWallSplit(e),
+                        CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
+                        CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };
                     if (f.Name.Length == 0) throw Fail($"{at}.name: empty");
                     if (!functionIds.Add(f.Id)) throw Fail($"{at}.id: duplicate function id {f.Id}");
@@ -178,6 +180,8 @@ namespace AsyncProf.Reports
                         BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
                         SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
                         HasWallSplit = HasWallSplit(e),
+                        CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
+                        CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };
                     if (!functionIds.Contains(node.Function)) throw Fail($"{at}.function: no function with id {node.Function}");
                     if (node.Parent is long p && !nodeIds.Contains(p))

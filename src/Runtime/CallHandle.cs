@@ -110,6 +110,18 @@ namespace AsyncProf
             return at > 0 && now > at ? now - at : 0;
         }
 
+        // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended
+        CallNode? lastCallee;
+
+        /// <summary>A callee of this call completed; while this call is suspended, it is the latest its resumption waited for.</summary>
+        public void CalleeCompleted(CallNode callee)
+        {
+            if (Volatile.Read(ref suspendedAt) > 0) Volatile.Write(ref lastCallee, callee);
+        }
+
+        /// <summary>The callee that completed last during the suspension that ends now, if one did.</summary>
+        public CallNode? TakeLastCallee() => Interlocked.Exchange(ref lastCallee, null);
+
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;
     }

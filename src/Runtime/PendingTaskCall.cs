@@ -107,7 +107,7 @@ namespace AsyncProf
                     ThreadRecorder.Existing(session)?.ExcludeAllocationsSince(before);
                 }
                 Recorder.Record(node, now - startTicks, suspends: 1, faulted, detached);
-                SuspendedTime.TaskCompleted(node, ReturnedTicks, now);
+                SuspendedTime.TaskCompleted(node, ReturnedTicks, now, parentHandle);
             }
             catch (Exception e) { Recorder.Fail(e, session); }
         }

@@ -19,6 +19,8 @@ namespace AsyncProf
             public long Detached, Unobserved;
             /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
             public long RunningNs, BlockedNs, SuspendedNs;
+            /// <summary>The critical path: resumptions of the caller that waited on this node last, and their suspended time.</summary>
+            public long CriticalCount, CriticalNs;
         }
 
         internal sealed class Node : Figures
@@ -134,6 +136,8 @@ namespace AsyncProf
                 node.CpuNs = node.SelfCpuNs;
                 node.AllocBytes = node.SelfAllocBytes;
                 node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
+                node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
+                node.CriticalNs = (long)(Volatile.Read(ref cn.CriticalTicks) * Clock.TicksToNs);
                 var index = Nodes.Count;
                 Nodes.Add(node);
                 NodeOf[cn] = node;
@@ -302,6 +306,8 @@ namespace AsyncProf
                 f.SelfAllocBytes += n.SelfAllocBytes;
                 f.Detached += n.Detached;
                 f.Unobserved += n.Unobserved;
+                f.CriticalCount += n.CriticalCount;
+                f.CriticalNs += n.CriticalNs;
 
                 int? caller = n.ParentIndex < 0 ? (int?)null : byGlobalId[Nodes[n.ParentIndex].FunctionId].Id;
                 if (!edges.TryGetValue((caller, f.Id), out var e))

@@ -111,6 +111,8 @@ namespace AsyncProf
             w.Number("runningNs", f.RunningNs);
             w.Number("blockedNs", f.BlockedNs);
             w.Number("suspendedNs", f.SuspendedNs);
+            w.Number("criticalCount", f.CriticalCount);
+            w.Number("criticalNs", f.CriticalNs);
         }
 
         /// <summary>The optional <c>blocking</c> section: time blocked per blocking call site, most first.</summary>

@@ -25,7 +25,16 @@ namespace AsyncProf
         public static void Resumed(ref AsyncCall call, long now)
         {
             long ticks;
-            if (call.Handle != null) ticks = call.Handle.TakeSuspendedTicks(now);
+            if (call.Handle != null)
+            {
+                ticks = call.Handle.TakeSuspendedTicks(now);
+                // the critical path: the callee that completed last during this suspension is what it waited on last
+                if (call.Handle.TakeLastCallee() is CallNode last)
+                {
+                    Interlocked.Increment(ref last.CriticalCount);
+                    Interlocked.Add(ref last.CriticalTicks, ticks);
+                }
+            }
             else
             {
                 ticks = call.SuspendedAt != 0 && now > call.SuspendedAt ? now - call.SuspendedAt : 0;
@@ -34,16 +43,18 @@ namespace AsyncProf
             call.SuspendedTicks += ticks;
         }
 
-        /// <summary>The call completes: its suspended time goes to its node, with its wall time.</summary>
+        /// <summary>The call completes: its suspended time goes to its node, with its wall time; its caller learns it completed.</summary>
         public static void Completed(CallNode node, ref AsyncCall call)
         {
+            call.ParentHandle?.CalleeCompleted(node);
             if (call.SuspendedTicks != 0) Interlocked.Add(ref node.SuspendedTicks, call.SuspendedTicks);
             call.SuspendedTicks = 0;
         }
 
         /// <summary>A task-returning call's frame left the thread at <paramref name="returned"/>; its task completed at <paramref name="end"/>.</summary>
-        public static void TaskCompleted(CallNode node, long returned, long end)
+        public static void TaskCompleted(CallNode node, long returned, long end, CallHandle? parent)
         {
+            parent?.CalleeCompleted(node);
             if (end > returned) Interlocked.Add(ref node.SuspendedTicks, end - returned);
         }
     }

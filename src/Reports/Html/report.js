@@ -20,7 +20,8 @@
  * Stable hooks for tests and scripts: frames are `.frame[data-node][data-function]` (the virtual root has
  * data-node="all" and no data-function; a frame's data-node is its first tree node's id, or lane-N, recursion-N,
  * depth-N for markers, which have data-kind="lane"/"recursion"/"depth"; frames in a detached lane have
- * data-detached-from); table rows, caller and callee rows are `tr[data-function]`; cells carry
+ * data-detached-from; frames on the critical path (the view's `critical` frames) have class "critical" and
+ * data-critical); table rows, caller and callee rows are `tr[data-function]`; cells carry
  * data-col; share cells carry data-share (a fraction); body[data-ready="true"] once the first render is done,
  * and body[data-metric], body[data-zoom], body[data-selected] mirror the state.
  */
@@ -229,6 +230,10 @@
       legend.appendChild(el('span', null,
         el('span', { class: 'swatch', style: 'background:hsl(' + KIND_HUE[kind] + ', 60%, 72%)' }), KIND_LABEL[kind]));
     }
+    if (frameData.frames.some((f) => f.critical)) {
+      legend.appendChild(el('span', { id: 'legend-critical' },
+        el('span', { class: 'swatch critical' }), 'critical path (what each async call waited on last)'));
+    }
     if (frameData.frames.some((f) => f.kind === 'lane')) {
       legend.appendChild(el('span', { id: 'legend-detached' },
         el('span', { class: 'swatch detached', style: 'background-color:' + DETACHED_COLOR }), 'detached work (own lane, not in its caller)'));
@@ -300,7 +305,9 @@
     const detached = n.detachedFrom != null;
     const color = detached ? DETACHED_COLOR : marker ? MARKER_COLOR : frameColor(n.fn);
     const attrs = {
-      class: 'frame' + (n === root ? ' all' : '') + (detached ? ' detached' : '') + (marker ? ' marker' : '') + (extraClass ? ' ' + extraClass : ''),
+      class: 'frame' + (n === root ? ' all' : '') + (detached ? ' detached' : '') + (marker ? ' marker' : '') + (n.critical ? ' critical' : '') +
+        (extraClass ? ' ' + extraClass : ''),
+      'data-critical': n.critical ? 'true' : null,
       'data-node': n.id,
       'data-function': n.fn ? n.fn.name : null,
       'data-kind': n.fn ? n.fn.kind : marker ? n.kind : null,

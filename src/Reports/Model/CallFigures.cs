@@ -38,5 +38,11 @@ namespace AsyncProf.Reports
         public long SuspendedNs { get; init; }
         /// <summary>The file has the wall split fields here.</summary>
         public bool HasWallSplit { get; init; }
+        /// <summary>
+        /// The critical path (docs/profile-schema.md#critical-path): resumptions of the caller whose last completed
+        /// callee was this node, and the suspended time of those resumptions. 0 when absent.
+        /// </summary>
+        public long CriticalCount { get; init; }
+        public long CriticalNs { get; init; }
     }
 }

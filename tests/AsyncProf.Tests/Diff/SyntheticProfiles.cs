@@ -13,7 +13,7 @@ namespace AsyncProf.Tests.Diff
     {
         /// <summary>A node; with any of <paramref name="RunningNs"/>, <paramref name="BlockedNs"/>, <paramref name="SuspendedNs"/> on any node, the profile has the wall split.</summary>
         public sealed record Node(string Path, long Calls, long WallNs, long SelfCpuNs = 0, long SelfAllocBytes = 0, long Detached = 0,
-            long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0);
+            long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long Suspends = 0, long CriticalCount = 0, long CriticalNs = 0);
 
         /// <summary><paramref name="nodes"/> list a parent before its children; a path is "A>B>C".</summary>
         public static Profile Make(string name, params Node[] nodes)
@@ -43,6 +43,7 @@ namespace AsyncProf.Tests.Diff
                 AllocBytes = Inclusive(n, x => x.SelfAllocBytes),
                 Detached = n.Detached,
                 RunningNs = n.RunningNs, BlockedNs = n.BlockedNs, SuspendedNs = n.SuspendedNs, HasWallSplit = split,
+                Suspends = n.Suspends, CriticalCount = n.CriticalCount, CriticalNs = n.CriticalNs,
             }).ToList();
             var functions = functionIds.Select(kv =>
             {
@@ -54,6 +55,7 @@ namespace AsyncProf.Tests.Diff
                     SelfCpuNs = mine.Sum(t => t.SelfCpuNs), AllocBytes = mine.Sum(t => t.AllocBytes), SelfAllocBytes = mine.Sum(t => t.SelfAllocBytes),
                     Detached = mine.Sum(t => t.Detached),
                     RunningNs = mine.Sum(t => t.RunningNs), BlockedNs = mine.Sum(t => t.BlockedNs), SuspendedNs = mine.Sum(t => t.SuspendedNs),
+                    Suspends = mine.Sum(t => t.Suspends), CriticalCount = mine.Sum(t => t.CriticalCount), CriticalNs = mine.Sum(t => t.CriticalNs),
                     HasWallSplit = split,
                 };
             }).ToList();

@@ -11,12 +11,12 @@ using static AsyncProf.Tests.Diff.SyntheticProfiles;
 namespace AsyncProf.Tests.Html
 {
     /// <summary>
-    /// The HTML report's Running / Blocked / Suspended switch in headless Chromium, on a profile where Main (300 ms)
-    /// calls Work (100 ms: 50 on CPU, 50 blocked) and awaits Wait (200 ms suspended); a profile without the wall split
-    /// keeps the switch to wall, CPU and allocations.
+    /// Where the time went, in the HTML report in headless Chromium: the Running / Blocked / Suspended switch on a
+    /// profile where Main (300 ms) calls Work (100 ms: 50 on CPU, 50 blocked) and awaits Wait (200 ms suspended), a
+    /// profile without the wall split keeping wall, CPU and allocations; and the critical path's frames underlined.
     /// </summary>
     [TestFixture, NonParallelizable]
-    public class WallSplitHtmlBrowserTests
+    public class WhereTimeWentHtmlBrowserTests
     {
         const long Ms = 1_000_000;
         static readonly string ArtifactDir = Path.Combine(RepoPaths.Scratch, "html");
@@ -80,6 +80,24 @@ namespace AsyncProf.Tests.Html
             var shot = Path.Combine(ArtifactDir, "wall-split-suspended.png");
             await File.WriteAllBytesAsync(shot, await _browser.ScreenshotAsync());
             TestContext.AddTestAttachment(shot, "the suspended view");
+        }
+
+        [Test]
+        public async Task The_critical_path_is_underlined()
+        {
+            await Open(Make("server",
+                new Node("Main", 1, 900 * Ms, Suspends: 2),
+                new Node("Main>Handle", 2, 850 * Ms, Suspends: 4, CriticalCount: 2, CriticalNs: 840 * Ms),
+                new Node("Main>Handle>Http", 4, 800 * Ms, CriticalCount: 3, CriticalNs: 610 * Ms),
+                new Node("Main>Handle>Db", 4, 600 * Ms, CriticalCount: 1, CriticalNs: 190 * Ms)), "critical-path-report.html");
+            var critical = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#flame .frame.critical')].map(f => f.dataset.function)");
+            Assert.That(critical, Is.EqualTo(new[] { "Main", "Handle", "Http" }));
+            var shadow = await _browser.EvaluateAsync<string>("getComputedStyle(document.querySelector('#flame .frame.critical')).boxShadow");
+            Assert.That(shadow, Does.Contain("inset"), "drawn underlined");
+            Assert.That(await _browser.EvaluateAsync<bool>("!!document.getElementById('legend-critical')"), "the legend says what it is");
+            var shot = Path.Combine(ArtifactDir, "critical-path.png");
+            await File.WriteAllBytesAsync(shot, await _browser.ScreenshotAsync());
+            TestContext.AddTestAttachment(shot, "the critical path underlined");
         }
 
         [Test]

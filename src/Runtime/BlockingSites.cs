@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Threading;
 
 namespace AsyncProf
@@ -36,42 +35,20 @@ namespace AsyncProf
     /// </summary>
     internal static class BlockingSites
     {
-        static readonly object Gate = new object();
-        static volatile BlockingSiteInfo[] sites = new BlockingSiteInfo[64];
-        static volatile int count;
+        static readonly AppendOnlyTable<BlockingSiteInfo> sites = new AppendOnlyTable<BlockingSiteInfo>(64);
 
-        public static int Register(string table, int functionBase)
+        public static int Register(string table, int functionBase) => sites.Append(table, line =>
         {
-            var lines = table.Length == 0 ? new string[0] : table.Split('\n');
-            lock (Gate)
-            {
-                var baseId = count;
-                if (baseId + lines.Length > sites.Length)
-                {
-                    var grown = new BlockingSiteInfo[Math.Max(sites.Length * 2, baseId + lines.Length)];
-                    Array.Copy(sites, grown, baseId);
-                    sites = grown;
-                }
-                for (var i = 0; i < lines.Length; i++)
-                {
-                    var parts = lines[i].Split('\t');
-                    var info = new BlockingSiteInfo();
-                    if (parts.Length > 0 && int.TryParse(parts[0], out var index)) info.FunctionId = functionBase + index;
-                    if (parts.Length > 1) info.Call = parts[1];
-                    if (parts.Length > 2) info.File = parts[2];
-                    if (parts.Length > 3) int.TryParse(parts[3], out info.Line);
-                    sites[baseId + i] = info;
-                }
-                count = baseId + lines.Length;
-                return baseId;
-            }
-        }
+            var parts = line.Split('\t');
+            var info = new BlockingSiteInfo();
+            if (parts.Length > 0 && int.TryParse(parts[0], out var index)) info.FunctionId = functionBase + index;
+            if (parts.Length > 1) info.Call = parts[1];
+            if (parts.Length > 2) info.File = parts[2];
+            if (parts.Length > 3) int.TryParse(parts[3], out info.Line);
+            return info;
+        });
 
-        public static BlockingSiteInfo? Get(int site)
-        {
-            var all = sites;
-            return (uint)site < (uint)count && site < all.Length ? all[site] : null;
-        }
+        public static BlockingSiteInfo? Get(int site) => sites.Get(site);
 
         public static void Record(int site, long start)
         {

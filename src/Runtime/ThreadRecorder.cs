@@ -400,7 +400,6 @@ namespace AsyncProf
             SettleIfIdle(now);
             if (faulted) Interlocked.Increment(ref node.Faults);
             if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
-            f.ParentHandle?.CalleeCompleted(node); // critical path: work an awaiting caller waits for (Task.Run)
         }
 
         /// <summary>

@@ -102,7 +102,7 @@ namespace AsyncProf.Reports.Html
         {
             var html = Resource(htmlName);
             var css = Resource(cssName);
-            var js = Resource(jsName);
+            var js = Resource("units.js") + "\n" + Resource(jsName); // the formatting both pages share first
             // The CSS and script are placed inside <style> and <script> as they are: they must not end those elements.
             if (css.Contains("</style", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException(cssName + " must not contain \"</style\"");

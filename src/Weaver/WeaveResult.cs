@@ -39,7 +39,8 @@ namespace AsyncProf.Weaving
         }
 
         public override string ToString() =>
-            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}), " +
+            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}" +
+            $"{(BlockingSites != 0 ? $"; {BlockingSites} blocking call site{(BlockingSites == 1 ? "" : "s")} timed" : "")}), " +
             $"left out {LeftOut} ({LeftOutTrivial} trivial, {LeftOutAggressiveInlining} aggressive-inlining, {LeftOutCompilerGenerated} compiler-generated), " +
             $"skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
     }

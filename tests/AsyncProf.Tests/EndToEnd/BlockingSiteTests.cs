@@ -97,6 +97,12 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void The_weave_summary_counts_the_sites()
+        {
+            Assert.That(_app.Result.ToString(), Does.Contain($"; {_app.Result.BlockingSites} blocking call sites timed), left out"));
+        }
+
+        [Test]
         public void Report_blocking_lists_the_sites_with_file_line_and_pool_flag()
         {
             var r = CliRunner.Run("report", _profile.Path, "--blocking");

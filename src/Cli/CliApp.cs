@@ -18,13 +18,14 @@ namespace AsyncProf.Cli
         {
             try
             {
-                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report|curl|key ...; see 'asyncprof --help')");
+                if (args.Count == 0) throw new UsageException("no command given (usage: asyncprof weave|verify|restore|report|diff|curl|key ...; see 'asyncprof --help')");
                 var command = args[0];
                 var rest = args.Skip(1).ToList();
                 switch (command)
                 {
                     case "weave": return WeaveCommand.Run(rest, stdout, stderr);
                     case "report": return ReportCommand.Run(rest, stdout, stderr);
+                    case "diff": return DiffCommand.Run(rest, stdout, stderr);
                     case "verify": return VerifyCommand.Run(rest, stdout, stderr);
                     case "restore": return RestoreCommand.Run(rest, stdout, stderr);
                     case "curl": return CurlCommand.Run(rest, stdout, stderr);
@@ -40,8 +41,8 @@ namespace AsyncProf.Cli
                         return ExitCodes.Success;
                     default:
                         throw new UsageException(command.StartsWith("-", StringComparison.Ordinal)
-                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore, report, curl or key; see 'asyncprof --help')"
-                            : $"unknown command '{command}' (commands: weave, verify, restore, report, curl, key; see 'asyncprof --help')");
+                            ? $"unknown option '{command}' (a command comes first: weave, verify, restore, report, diff, curl or key; see 'asyncprof --help')"
+                            : $"unknown command '{command}' (commands: weave, verify, restore, report, diff, curl, key; see 'asyncprof --help')");
                 }
             }
             catch (HelpRequestedException help)
@@ -50,6 +51,7 @@ namespace AsyncProf.Cli
                 {
                     "weave" => HelpText.Weave,
                     "report" => HelpText.Report,
+                    "diff" => HelpText.Diff,
                     "verify" => HelpText.Verify,
                     "restore" => HelpText.Restore,
                     "curl" => HelpText.Curl,

@@ -36,5 +36,7 @@ namespace AsyncProf.Cli
         public const int Usage = 2;
         /// <summary>A bug in asyncprof itself (an exception nobody expected).</summary>
         public const int InternalError = 3;
+        /// <summary>`diff --fail-over`: a function regressed by more than the given percentage.</summary>
+        public const int Regression = 4;
     }
 }

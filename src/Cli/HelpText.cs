@@ -10,7 +10,8 @@ usage:
                   [--verify] [--key FILE] [--references DIR]... [--verbose]
   asyncprof verify <dll or folder>... [--references DIR]... [--verbose]
   asyncprof restore <dll or folder>...
-  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME]
+  asyncprof report <profile.json> [--format FMT] [-o FILE] [--sort KEY] [--top N] [--tree] [--callers NAME] [--callees NAME] [--blocking] [--critical-path]
+  asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT]
   asyncprof curl <url> [-X METHOD] [-H 'Name: value']... [-d DATA] [--key-file FILE] [-o FILE] [--format FMT]
   asyncprof key new
   asyncprof --version
@@ -21,7 +22,7 @@ profiles that one request alone. 'asyncprof <command> --help' tells more.
 
 exit codes: 0 done, 1 bad input (missing file, not a .NET assembly, damaged, reference or ReadyToRun
 assembly, already woven, read-only, bad profile, code that does not compile), 2 usage error (and --help),
-3 internal error (a bug in asyncprof: please report it).";
+3 internal error (a bug in asyncprof: please report it), 4 diff --fail-over found a regression.";
 
         public const string Weave =
 @"usage: asyncprof weave <dll or folder>... [--output DIR] [--include PATTERN]... [--exclude PATTERN]... [--all] [--dry-run]
@@ -90,14 +91,19 @@ there are any.
                        .trace.json, .pb.gz, callgrind.out.*, .folded, .html, .txt, .json). A non-text format
                        without -o goes beside the profile (profile.speedscope.json, ...)
 text options:
-  -s, --sort KEY       wall (default), cpu, self, calls, suspends, alloc or name
+  -s, --sort KEY       wall (default), cpu, self, calls, suspends, alloc, name, blocked or suspended
   -n, --top N          show only the first N functions
   --tree               the call tree, indented, with each node's share of the total
   --depth N            (tree) stop at depth N
   --min-percent P      (tree) hide nodes under P% of the total
   -m, --metric M       (tree) wall (default), cpu or alloc
   --callers NAME       who calls NAME, with their share of its time (like pstats' print_callers)
-  --callees NAME       what NAME calls, with their share of its time";
+  --callees NAME       what NAME calls, with their share of its time
+  --blocking           the blocking call sites woven code reached (Task.Wait, .Result, GetAwaiter().GetResult(),
+                       Monitor.Enter/lock, SemaphoreSlim.Wait, Thread.Sleep, WaitHandle.WaitOne, Thread.Join):
+                       function, call, file:line, calls, total and worst time blocked, pool-thread blocks
+  --critical-path      from the root with the most wall time down, the callee each async call's resumptions
+                       waited on last (of things awaited together: Task.WhenAll, a task started earlier)";
 
         public const string Curl =
 @"usage: asyncprof curl <url> [-X METHOD] [-H 'Name: value']... [-d DATA] [--key-file FILE] [-o FILE] [--format FMT]
@@ -128,5 +134,20 @@ Prints a fresh key for AsyncProf.AspNetCore: <id>:<secret>, the id naming the ke
 digits), the secret 32 random bytes in base64. Give it to the server as AsyncProf:Key (appsettings.json, or
 AsyncProf__Key in the environment) and to 'asyncprof curl' as --key-file or ASYNCPROF_KEY. Keep it secret: it
 lets its holder profile any request and read the profiles.";
+
+        public const string Diff =
+@"usage: asyncprof diff <before.json> <after.json> [-o FILE] [--metric M] [--top N] [--fail-over PERCENT [--min-share P]]
+
+Compares two profiles function by function (matched by name) and call path by call path: calls, wall time,
+CPU time and allocated bytes, inclusive, in total and per call, sorted by what moved most (the largest absolute
+change of the metric first). Prints the totals, then the functions and the call paths.
+
+  -o, --output FILE    write to FILE: a .html name gets a differential flame graph (grown red, shrunk blue, wall /
+                       CPU / allocated switch), any other name the text
+  -m, --metric M       what to sort and detail by: wall (default), cpu, alloc or calls
+  -n, --top N          rows per table (default 20)
+  --fail-over PERCENT  exit 4, naming them, when functions grew by more than PERCENT % in the metric (inclusive
+                       total); functions only one profile has are not judged (their callers are)
+  --min-share P        (with --fail-over) judge only functions with at least P % (default 1) of the larger total";
     }
 }

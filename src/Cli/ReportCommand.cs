@@ -27,6 +27,8 @@ namespace AsyncProf.Cli
             new("metric", TakesValue: true, ShortName: "m"),
             new("callers", TakesValue: true),
             new("callees", TakesValue: true),
+            new("blocking", TakesValue: false),
+            new("critical-path", TakesValue: false),
         };
 
         public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -83,12 +85,14 @@ namespace AsyncProf.Cli
                     : null,
                 Callers = parsed.Value("callers"),
                 Callees = parsed.Value("callees"),
+                Blocking = parsed.Has("blocking"),
+                CriticalPath = parsed.Has("critical-path"),
             };
         }
 
         static void RejectTextOnlyOptions(ParsedArguments parsed, string format)
         {
-            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees" })
+            foreach (var option in new[] { "sort", "top", "tree", "depth", "min-percent", "callers", "callees", "blocking", "critical-path" })
                 if (parsed.Has(option)) throw new UsageException($"--{option} shapes the text report; it does not apply to --format {format}");
         }
 

@@ -94,6 +94,27 @@ namespace AsyncProf.Reports
         }
         w.WriteEndArray();
 
+        if (profile.BlockingSites.Count > 0)
+        {
+            w.WriteStartArray("blocking");
+            foreach (var b in profile.BlockingSites)
+            {
+                w.WriteStartObject();
+                if (b.Function is long f) w.WriteNumber("function", f); else w.WriteNull("function");
+                w.WriteString("name", b.Name);
+                w.WriteString("call", b.Call);
+                WriteStringOrNull(w, "file", b.File);
+                w.WriteNumber("line", b.Line);
+                w.WriteNumber("count", b.Count);
+                w.WriteNumber("blockedNs", b.BlockedNs);
+                w.WriteNumber("maxNs", b.MaxNs);
+                w.WriteNumber("poolThreadCount", b.PoolThreadCount);
+                w.WriteNumber("poolThreadNs", b.PoolThreadNs);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+
         if (includeTimeline && profile.Timeline is { } t)
         {
             w.WriteStartObject("timeline");
@@ -142,6 +163,15 @@ namespace AsyncProf.Reports
             w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
             w.WriteNumber("detached", f.Detached);
             w.WriteNumber("unobserved", f.Unobserved);
+            if (f.CriticalCount != 0 || f.CriticalNs != 0)
+            {
+                w.WriteNumber("criticalCount", f.CriticalCount);
+                w.WriteNumber("criticalNs", f.CriticalNs);
+            }
+            if (!f.HasWallSplit) return; // an older file: not there, rather than zeros that say nothing ran
+            w.WriteNumber("runningNs", f.RunningNs);
+            w.WriteNumber("blockedNs", f.BlockedNs);
+            w.WriteNumber("suspendedNs", f.SuspendedNs);
         }
 
         static void WriteRequest(Utf8JsonWriter w, RequestInfo r)

@@ -122,6 +122,12 @@ namespace AsyncProf.Reports
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
                         Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
                         Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
+                        RunningNs = OptionalInt(e, "runningNs", at, 0, long.MaxValue),
+                        BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
+                        SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
+                        HasWallSplit = HasWallSplit(e),
+                        CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
+                        CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };
                     if (f.Name.Length == 0) throw Fail($"{at}.name: empty");
                     if (!functionIds.Add(f.Id)) throw Fail($"{at}.id: duplicate function id {f.Id}");
@@ -171,6 +177,12 @@ namespace AsyncProf.Reports
                         SelfAllocBytes = Count(e, "selfAllocBytes", at),
                         Detached = OptionalInt(e, "detached", at, 0, long.MaxValue),
                         Unobserved = OptionalInt(e, "unobserved", at, 0, long.MaxValue),
+                        RunningNs = OptionalInt(e, "runningNs", at, 0, long.MaxValue),
+                        BlockedNs = OptionalInt(e, "blockedNs", at, 0, long.MaxValue),
+                        SuspendedNs = OptionalInt(e, "suspendedNs", at, 0, long.MaxValue),
+                        HasWallSplit = HasWallSplit(e),
+                        CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
+                        CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };
                     if (!functionIds.Contains(node.Function)) throw Fail($"{at}.function: no function with id {node.Function}");
                     if (node.Parent is long p && !nodeIds.Contains(p))
@@ -180,7 +192,37 @@ namespace AsyncProf.Reports
                 }
 
                 var timeline = TimelineReader.ReadOptional(root, _source, functions, tree);
-                return new Profile(process, functions, edges, tree, timeline, _source) { Request = ReadRequest(root) };
+                return new Profile(process, functions, edges, tree, timeline, _source) { Request = ReadRequest(root), BlockingSites = ReadBlocking(root, functionIds) };
+            }
+
+            /// <summary>The optional <c>blocking</c> section (added to asyncprof/1 later).</summary>
+            List<BlockingSite> ReadBlocking(JsonElement root, HashSet<long> functionIds)
+            {
+                var sites = new List<BlockingSite>();
+                if (!root.TryGetProperty("blocking", out var b) || b.ValueKind == JsonValueKind.Null) return sites;
+                if (b.ValueKind != JsonValueKind.Array) throw Fail($"blocking: expected an array, got {Describe(b)}");
+                var i = 0;
+                foreach (var e in b.EnumerateArray())
+                {
+                    var at = $"blocking[{i++}]";
+                    RequireObject(e, at);
+                    long? function = e.TryGetProperty("function", out var fn) && fn.ValueKind != JsonValueKind.Null ? AsInt(fn, at + ".function") : null;
+                    if (function is long id && !functionIds.Contains(id)) throw Fail($"{at}.function: no function with id {id}");
+                    sites.Add(new BlockingSite
+                    {
+                        Function = function,
+                        Name = String(e, "name", at),
+                        Call = String(e, "call", at),
+                        File = OptionalString(e, "file", at),
+                        Line = (int)OptionalInt(e, "line", at, 0, int.MaxValue),
+                        Count = Count(e, "count", at),
+                        BlockedNs = Count(e, "blockedNs", at),
+                        MaxNs = Count(e, "maxNs", at),
+                        PoolThreadCount = OptionalInt(e, "poolThreadCount", at, 0, long.MaxValue),
+                        PoolThreadNs = OptionalInt(e, "poolThreadNs", at, 0, long.MaxValue),
+                    });
+                }
+                return sites;
             }
 
             ProcessInfo ReadProcess(JsonElement p)
@@ -324,6 +366,10 @@ namespace AsyncProf.Reports
                 if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {JsonText.Shown(v.GetRawText())}");
                 return value;
             }
+
+            /// <summary>The wall split fields (added to asyncprof/1 later) are all there.</summary>
+            static bool HasWallSplit(JsonElement e) =>
+                e.TryGetProperty("runningNs", out _) && e.TryGetProperty("blockedNs", out _) && e.TryGetProperty("suspendedNs", out _);
 
             static string Article(JsonValueKind kind) => kind switch
             {

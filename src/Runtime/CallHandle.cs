@@ -90,6 +90,38 @@ namespace AsyncProf
             }
         }
 
+        // ---- the wall split (SuspendedTime): when the call's last segment suspended, handed from the thread that ends it
+        //      (MoveNextReturn) to the thread that resumes it, in either order.
+        const long ResumedFirst = -1;
+        long suspendedAt; // Clock ticks; 0 none; ResumedFirst: the resumption came before the segment's end
+
+        public void MarkSuspended(long now)
+        {
+            // The call already resumed on another thread: this suspension lasted no time.
+            if (Interlocked.CompareExchange(ref suspendedAt, now, 0) == ResumedFirst) Volatile.Write(ref suspendedAt, 0);
+        }
+
+        /// <summary>The ticks from the segment's end to <paramref name="now"/> (0 when it has not ended yet).</summary>
+        public long TakeSuspendedTicks(long now)
+        {
+            var at = Interlocked.Exchange(ref suspendedAt, 0);
+            if (at == 0 && Interlocked.CompareExchange(ref suspendedAt, ResumedFirst, 0) != 0)
+                at = Interlocked.Exchange(ref suspendedAt, 0); // it ended meanwhile, after now
+            return at > 0 && now > at ? now - at : 0;
+        }
+
+        // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended
+        CallNode? lastCallee;
+
+        /// <summary>A callee of this call completed; while this call is suspended, it is the latest its resumption waited for.</summary>
+        public void CalleeCompleted(CallNode callee)
+        {
+            if (Volatile.Read(ref suspendedAt) > 0) Volatile.Write(ref lastCallee, callee);
+        }
+
+        /// <summary>The callee that completed last during the suspension that ends now, if one did.</summary>
+        public CallNode? TakeLastCallee() => Interlocked.Exchange(ref lastCallee, null);
+
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;
     }

@@ -19,6 +19,10 @@ namespace AsyncProf
         public long Started, Calls, Faults, Suspends, WallTicks, SelfCpuNs, SelfAllocBytes;
         /// <summary>Completed calls that outlived their caller's call (detached), and task-returning calls whose task could not be observed (ended at return).</summary>
         public long Detached, Unobserved;
+        /// <summary>Completed calls' time suspended, awaiting on no thread (see SuspendedTime).</summary>
+        public long SuspendedTicks;
+        /// <summary>Critical path: how often a call of this node was the last callee its caller's resumption waited for, and that suspension's ticks.</summary>
+        public long CriticalCount, CriticalTicks;
 
         /// <summary>Where a thread gathers this node's sync-call counters (see ThreadRecorder.CountStart).</summary>
         public readonly int CountSlot = (int)((uint)Interlocked.Increment(ref created) % ThreadRecorder.PendingSlots);

@@ -15,37 +15,13 @@ namespace AsyncProf
     /// </summary>
     internal static class FunctionTable
     {
-        static readonly object Gate = new object();
-        // written under Gate, read without it: the array is published before the count that covers it
-        static volatile FunctionInfo[] functions = new FunctionInfo[256];
-        static volatile int count;
+        static readonly AppendOnlyTable<FunctionInfo> functions = new AppendOnlyTable<FunctionInfo>(256);
 
-        public static int Count => count;
+        public static int Count => functions.Count;
 
-        public static FunctionInfo Get(int id)
-        {
-            var n = count;
-            var all = functions;
-            return (uint)id < (uint)n && id < all.Length && all[id] != null ? all[id] : Unknown(id);
-        }
+        public static FunctionInfo Get(int id) => functions.Get(id) ?? Unknown(id);
 
-        public static int Register(string table, string module)
-        {
-            var lines = table.Length == 0 ? new string[0] : table.Split('\n');
-            lock (Gate)
-            {
-                var baseId = count;
-                if (baseId + lines.Length > functions.Length)
-                {
-                    var grown = new FunctionInfo[Math.Max(functions.Length * 2, baseId + lines.Length)];
-                    Array.Copy(functions, grown, baseId);
-                    functions = grown;
-                }
-                for (var i = 0; i < lines.Length; i++) functions[baseId + i] = Parse(lines[i], module);
-                count = baseId + lines.Length;
-                return baseId;
-            }
-        }
+        public static int Register(string table, string module) => functions.Append(table, line => Parse(line, module));
 
         static FunctionInfo Parse(string line, string module)
         {

@@ -23,6 +23,9 @@ namespace AsyncProf
         readonly Task? task; // null: the call waits for its woven callees instead (see CallHandle.EndWithCallees)
         int finished;
 
+        /// <summary>When its frame left the thread (the method returned the running task): suspended from then on (wall split).</summary>
+        internal long ReturnedTicks;
+
         /// <summary>The next call in its caller's list of task-returning callees still open (see CallHandle).</summary>
         internal PendingTaskCall? NextPending;
 
@@ -104,6 +107,7 @@ namespace AsyncProf
                     ThreadRecorder.Existing(session)?.ExcludeAllocationsSince(before);
                 }
                 Recorder.Record(node, now - startTicks, suspends: 1, faulted, detached);
+                SuspendedTime.TaskCompleted(node, ReturnedTicks, now, parentHandle);
             }
             catch (Exception e) { Recorder.Fail(e, session); }
         }

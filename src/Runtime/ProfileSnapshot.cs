@@ -17,6 +17,10 @@ namespace AsyncProf
             public long Calls, InFlight, Faults, Suspends, WallNs, CpuNs, SelfCpuNs, AllocBytes, SelfAllocBytes;
             /// <summary>Calls that outlived their caller's call; task-returning calls whose completion could not be observed.</summary>
             public long Detached, Unobserved;
+            /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
+            public long RunningNs, BlockedNs, SuspendedNs;
+            /// <summary>The critical path: resumptions of the caller that waited on this node last, and their suspended time.</summary>
+            public long CriticalCount, CriticalNs;
         }
 
         internal sealed class Node : Figures
@@ -28,6 +32,7 @@ namespace AsyncProf
             public bool Outermost; // no ancestor of the same function in its lane (a detached node starts a lane)
             public int NearestSameAncestor = -1;
             public int Lane; // index of the detached node it hangs under, or -1
+            public long RecordedSuspendedNs; // its completed calls' suspended time, before SplitWall bounds it
         }
 
         internal sealed class Function : Figures
@@ -53,6 +58,17 @@ namespace AsyncProf
         public ThreadRecorder[] Threads = new ThreadRecorder[0];
 
         public readonly List<Function> Functions = new List<Function>();
+        /// <summary>Functions by their global id (the runtime's), for the sections that name them.</summary>
+        public readonly Dictionary<int, Function> FunctionByGlobalId = new Dictionary<int, Function>();
+
+        /// <summary>A blocking call site with the time the session spent blocked there (the <c>blocking</c> section).</summary>
+        internal sealed class BlockingRow
+        {
+            public BlockingSiteInfo Info = null!;
+            public long Count, Ns, MaxNs, PoolThreadCount, PoolThreadNs;
+        }
+
+        public readonly List<BlockingRow> Blocking = new List<BlockingRow>();
         public readonly List<Edge> Edges = new List<Edge>();
         public long DurationNs;
 
@@ -78,8 +94,10 @@ namespace AsyncProf
             if (snapshot.Correction != null) snapshot.SubtractProbeCost(snapshot.Correction);
             snapshot.FindOutermost();
             snapshot.SumInclusive();
+            snapshot.SplitWall();
             snapshot.DeriveFunctionsAndEdges();
             snapshot.NameFunctionsUniquely();
+            snapshot.CollectBlocking(session);
             return snapshot;
         }
 
@@ -117,6 +135,9 @@ namespace AsyncProf
                 };
                 node.CpuNs = node.SelfCpuNs;
                 node.AllocBytes = node.SelfAllocBytes;
+                node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
+                node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
+                node.CriticalNs = (long)(Volatile.Read(ref cn.CriticalTicks) * Clock.TicksToNs);
                 var index = Nodes.Count;
                 Nodes.Add(node);
                 NodeOf[cn] = node;
@@ -209,6 +230,22 @@ namespace AsyncProf
         }
 
         /// <summary>
+        /// Each node's wall time split three ways (after the probe correction, so the parts add up to the wall time
+        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, running up to the
+        /// node's inclusive CPU time, blocked for what is left (sleeping, waiting on a lock or on I/O, .Result).
+        /// </summary>
+        void SplitWall()
+        {
+            foreach (var n in Nodes)
+            {
+                n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
+                var onThread = n.WallNs - n.SuspendedNs;
+                n.RunningNs = Math.Min(n.CpuNs, onThread);
+                n.BlockedNs = onThread - n.RunningNs;
+            }
+        }
+
+        /// <summary>
         /// The weaver keeps names unique within a module; two modules may still define the same type (two versions
         /// of a library loaded side by side): those get their module's name, "Name [Module]".
         /// </summary>
@@ -227,9 +264,29 @@ namespace AsyncProf
             }
         }
 
+        void CollectBlocking(Session session)
+        {
+            foreach (var entry in session.Blocking)
+            {
+                var info = BlockingSites.Get(entry.Key);
+                if (info == null) continue;
+                var st = entry.Value;
+                Blocking.Add(new BlockingRow
+                {
+                    Info = info,
+                    Count = Volatile.Read(ref st.Count),
+                    Ns = (long)(Volatile.Read(ref st.Ticks) * Clock.TicksToNs),
+                    MaxNs = (long)(Volatile.Read(ref st.MaxTicks) * Clock.TicksToNs),
+                    PoolThreadCount = Volatile.Read(ref st.PoolCount),
+                    PoolThreadNs = (long)(Volatile.Read(ref st.PoolTicks) * Clock.TicksToNs),
+                });
+            }
+            Blocking.Sort((a, b) => b.Ns.CompareTo(a.Ns));
+        }
+
         void DeriveFunctionsAndEdges()
         {
-            var byGlobalId = new Dictionary<int, Function>();
+            var byGlobalId = FunctionByGlobalId;
             var edges = new Dictionary<(int?, int), Edge>();
             foreach (var n in Nodes)
             {
@@ -249,6 +306,8 @@ namespace AsyncProf
                 f.SelfAllocBytes += n.SelfAllocBytes;
                 f.Detached += n.Detached;
                 f.Unobserved += n.Unobserved;
+                f.CriticalCount += n.CriticalCount;
+                f.CriticalNs += n.CriticalNs;
 
                 int? caller = n.ParentIndex < 0 ? (int?)null : byGlobalId[Nodes[n.ParentIndex].FunctionId].Id;
                 if (!edges.TryGetValue((caller, f.Id), out var e))
@@ -260,6 +319,9 @@ namespace AsyncProf
                 e.Calls += n.Calls;
                 if (!n.Outermost) continue;
                 f.WallNs += n.WallNs;
+                f.RunningNs += n.RunningNs;
+                f.BlockedNs += n.BlockedNs;
+                f.SuspendedNs += n.SuspendedNs;
                 f.CpuNs += n.CpuNs;
                 f.AllocBytes += n.AllocBytes;
                 e.WallNs += n.WallNs;

@@ -93,6 +93,7 @@ namespace AsyncProf
                 w.EndObject();
             }
             w.EndArray();
+            if (s.Blocking.Count > 0) WriteBlocking(s, w);
             if (s.Segments != null) WriteTimeline(s, w);
             w.NewLine();
             w.EndObject();
@@ -112,6 +113,36 @@ namespace AsyncProf
             w.Number("selfAllocBytes", f.SelfAllocBytes);
             w.Number("detached", f.Detached);
             w.Number("unobserved", f.Unobserved);
+            w.Number("runningNs", f.RunningNs);
+            w.Number("blockedNs", f.BlockedNs);
+            w.Number("suspendedNs", f.SuspendedNs);
+            w.Number("criticalCount", f.CriticalCount);
+            w.Number("criticalNs", f.CriticalNs);
+        }
+
+        /// <summary>The optional <c>blocking</c> section: time blocked per blocking call site, most first.</summary>
+        static void WriteBlocking(ProfileSnapshot s, JsonTextWriter w)
+        {
+            w.NewLine();
+            w.StartArray("blocking");
+            foreach (var b in s.Blocking)
+            {
+                w.NewLine();
+                w.StartObject();
+                var known = s.FunctionByGlobalId.TryGetValue(b.Info.FunctionId, out var f);
+                w.NumberOrNull("function", known ? f!.Id : (long?)null);
+                w.String("name", known ? f!.Name : FunctionTable.Get(b.Info.FunctionId).Name);
+                w.String("call", b.Info.Call);
+                w.String("file", b.Info.File.Length == 0 ? null : b.Info.File);
+                w.Number("line", b.Info.Line);
+                w.Number("count", b.Count);
+                w.Number("blockedNs", b.Ns);
+                w.Number("maxNs", b.MaxNs);
+                w.Number("poolThreadCount", b.PoolThreadCount);
+                w.Number("poolThreadNs", b.PoolThreadNs);
+                w.EndObject();
+            }
+            w.EndArray();
         }
 
         static void WriteTimeline(ProfileSnapshot s, JsonTextWriter w)

@@ -249,6 +249,7 @@ namespace AsyncProf
                     // a sync caller gets a handle only if this call outlives its first segment (see Suspend)
                     call.ParentOnStack = parentHandle == null && t.Depth > 0;
                     call.Handle = null;
+                    call.SuspendedTicks = call.SuspendedAt = 0; // wall split
                     if (flowsContext)
                     {
                         var before = Allocations.CurrentThread();
@@ -258,6 +259,7 @@ namespace AsyncProf
                 }
                 else if (call.Handle != null && call.Handle.HasPendingCallees)
                     call.Handle.SettleCallees(now); // a callee's task completed before this resumption: it ended by now
+                if (resumes) SuspendedTime.Resumed(ref call, now);
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: endsAtReturn ?? flowsContext,
@@ -287,7 +289,8 @@ namespace AsyncProf
                     call.HeldByParent = call.ParentHandle != null;
                     call.ParentHandle?.CalleeStarted();
                 }
-                t.Suspend(node);
+                var segmentEnd = t.Suspend(node);
+                if (segmentEnd != 0) SuspendedTime.SegmentSuspended(ref call, segmentEnd);
             }
             catch (Exception e) { Fail(e, node.Session); }
         }
@@ -319,6 +322,7 @@ namespace AsyncProf
                 var t = ThreadRecorder.Begin(node.Session, out var now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
+                SuspendedTime.Completed(node, ref call);
             }
             catch (Exception e) { Fail(e, node.Session); }
             ReleaseParent(ref call); // after this call's own end: a caller waiting for it ends after it
@@ -336,7 +340,13 @@ namespace AsyncProf
         {
             call.Phase = AsyncCall.Done;
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
-            try { Record(node, Clock.Now() - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle)); }
+            try
+            {
+                var now = Clock.Now();
+                SuspendedTime.Resumed(ref call, now); // suspended until now
+                Record(node, now - call.StartTimestamp, call.Suspends, faulted: false, CallHandle.Outlived(call.ParentHandle));
+                SuspendedTime.Completed(node, ref call);
+            }
             catch (Exception e) { Fail(e, node.Session); }
         }
 

@@ -22,6 +22,10 @@ namespace AsyncProf
         public volatile bool Recording = true;
         readonly List<ThreadRecorder> threads = new List<ThreadRecorder>();
 
+        /// <summary>Time blocked per blocking call site (see <see cref="BlockingSites"/>), by site id.</summary>
+        public readonly System.Collections.Concurrent.ConcurrentDictionary<int, BlockingSiteStats> Blocking =
+            new System.Collections.Concurrent.ConcurrentDictionary<int, BlockingSiteStats>();
+
         /// <summary>The per-call timeline, when this session records one (it then reads the CPU clock at every event).</summary>
         public readonly Timeline? Timeline;
 

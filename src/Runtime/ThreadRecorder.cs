@@ -412,7 +412,7 @@ namespace AsyncProf
             var before = Allocations.CurrentThread();
             var parentHandle = ParentHandleOf(token - 1);
             ref var f = ref frames[--Depth];
-            var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId, task);
+            var pending = new PendingTaskCall(f.Node, f.StartTicks, f.Handle, parentHandle, f.CallId, f.ParentCallId, task) { ReturnedTicks = now };
             ExcludeAllocationsSince(before);
             if (task != null) parentHandle?.AddPending(pending);
             AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
@@ -483,15 +483,22 @@ namespace AsyncProf
         /// cost (the state machine box and continuation allocated by AwaitUnsafeOnCompleted) is the callee's, not its
         /// caller's; a sync iterator's segment ends here (its MoveNext returns right after).
         /// </summary>
-        public void Suspend(CallNode node)
+        /// <returns>When the segment ended, or 0 when it ends at its MoveNext's return (wall split).</returns>
+        public long Suspend(CallNode node)
         {
             for (var i = Depth - 1; i >= 0; i--)
             {
                 if (frames[i].Node != node || !frames[i].IsSegment || frames[i].Suspending) continue;
-                if (frames[i].EndsAtReturn) frames[i].Suspending = true;
-                else PopSegment(node, Event(), Timeline.SegmentEnd.Suspend);
-                return;
+                if (frames[i].EndsAtReturn)
+                {
+                    frames[i].Suspending = true;
+                    return 0;
+                }
+                var now = Event();
+                PopSegment(node, now, Timeline.SegmentEnd.Suspend);
+                return now;
             }
+            return 0;
         }
 
         /// <summary>A woven MoveNext returns: the segment on top ends here if it suspended.</summary>
@@ -500,6 +507,7 @@ namespace AsyncProf
         public void PopSuspended(long now)
         {
             ref var f = ref frames[Depth - 1];
+            f.Handle?.MarkSuspended(now); // wall split: the segment's end, for the thread that resumes the call
             AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
             f = default;
             Depth--;

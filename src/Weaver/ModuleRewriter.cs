@@ -138,7 +138,10 @@ namespace AsyncProf.Weaver
 
             var returns = AwaitableReturn.Of(method);
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
+            var blockingSites = ProfiledCopy.CanSplit(method) ? BlockingSiteWeaver.Locate(method) : null;
             var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
+            // blocking call sites only in a profiled copy: the original body, which runs while idle, stays as it was
+            if (blockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(woven, index, blockingSites, table, probes);
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             result.Count(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task);
         }
@@ -171,7 +174,11 @@ namespace AsyncProf.Weaver
             if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
             if (weaver.Caveat != null)
                 log.Warning(name + ": " + weaver.Caveat, location.File, location.Line);
-            weaver.Weave(table.Add(weaver.Kind, name, location), table, probes);
+            var index = table.Add(weaver.Kind, name, location);
+            // blocking sites first, on the body as compiled: the weaver's own probes are not call sites
+            if (weaver.Kind == MethodKind.Async && moveNext != null)
+                result.BlockingSites += BlockingSiteWeaver.Mark(moveNext, index, BlockingSiteWeaver.Locate(moveNext, stateMachine: true), table, probes, stateMachine: true);
+            weaver.Weave(index, table, probes);
             result.Count(weaver.Kind);
         }
 

@@ -13,6 +13,8 @@ namespace AsyncProf.Weaver
         public int AsyncIterators { get; set; }
         /// <summary>Runtime-async methods (MethodImpl 0x2000, .NET 11), which have no state machine.</summary>
         public int RuntimeAsyncMethods { get; set; }
+        /// <summary>Blocking call sites marked in profiled copies (Task.Wait, .Result, Monitor.Enter, Thread.Sleep...).</summary>
+        public int BlockingSites { get; set; }
         /// <summary>Methods the weaver refused (shapes it cannot wrap); each one was warned about.</summary>
         public int Skipped { get; set; }
 
@@ -52,7 +54,8 @@ namespace AsyncProf.Weaver
         }
 
         public override string ToString() =>
-            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}), " +
+            $"wove {Total} methods ({SyncMethods} sync, {TaskMethods} task-returning, {AsyncMethods} async, {Iterators} iterators, {AsyncIterators} async iterators{(RuntimeAsyncMethods != 0 ? $", {RuntimeAsyncMethods} runtime-async" : "")}" +
+            $"{(BlockingSites != 0 ? $"; {BlockingSites} blocking call site{(BlockingSites == 1 ? "" : "s")} timed" : "")}), " +
             $"left out {LeftOut} ({LeftOutTrivial} trivial, {LeftOutAggressiveInlining} aggressive-inlining, {LeftOutCompilerGenerated} compiler-generated), " +
             $"skipped {Skipped}, in {Elapsed.TotalMilliseconds:F0} ms";
     }

@@ -81,6 +81,10 @@ namespace AsyncProf.Reports.Exporters
         public long AttributedWallNs { get; internal set; }
         public long CpuNs { get; internal set; }
         public long AllocBytes { get; internal set; }
+        /// <summary>The wall split of the merged calls, inclusive as the profile has it (summed like <see cref="WallNs"/>).</summary>
+        public WallSplit Split { get; internal set; }
+        /// <summary>The self wall's split (<see cref="WallSplit.OfSelf"/>): what the flat formats weigh the frame's stack by.</summary>
+        public WallSplit SelfSplit { get; internal set; }
 
         public long Self(ProfileMetric metric) => metric switch
         {

@@ -37,6 +37,7 @@ namespace AsyncProf.Reports.Exporters
             public required long[] InclusiveWall { get; init; }
             public required long[] AttributedWall { get; init; }
             public required long[] SelfWall { get; init; }
+            public required WallSplit[] SelfSplit { get; init; }
         }
 
         public static (List<CallFrame> Frames, List<CallFrame> Roots, CallFrame[] FrameOfNode) Build(Input input)
@@ -137,7 +138,9 @@ namespace AsyncProf.Reports.Exporters
                 f.SelfWallNs = Sat(f.SelfWallNs + input.SelfWall[i]);
                 f.SelfCpuNs = Sat(f.SelfCpuNs + n.SelfCpuNs);
                 f.SelfAllocBytes = Sat(f.SelfAllocBytes + n.SelfAllocBytes);
+                f.SelfSplit += input.SelfSplit[i];
                 if (!isTop[i]) continue;
+                f.Split += WallSplit.Of(n);
                 f.WallNs = Sat(f.WallNs + input.InclusiveWall[i]);
                 f.AttributedWallNs = Sat(f.AttributedWallNs + input.AttributedWall[i]);
                 f.CpuNs = Sat(f.CpuNs + n.CpuNs);
@@ -154,6 +157,7 @@ namespace AsyncProf.Reports.Exporters
                     f.AttributedWallNs = Sat(f.AttributedWallNs + c.AttributedWallNs);
                     f.CpuNs = Sat(f.CpuNs + c.CpuNs);
                     f.AllocBytes = Sat(f.AllocBytes + c.AllocBytes);
+                    f.Split += c.Split;
                 }
             }
         }

@@ -82,6 +82,7 @@ namespace AsyncProf.Reports.Exporters
         readonly List<TreeNode>[] _children;
         readonly int[] _parent;
         readonly CallFrame[] _frameOfNode;
+        readonly WallSplit[] _selfSplit, _attributedSplit; // the wall split of each node's self wall, and summed over its subtree
 
         public static CallTreeFigures Of(Profile profile) => Cache.GetValue(profile ?? throw new ArgumentNullException(nameof(profile)), p => new CallTreeFigures(p));
 
@@ -159,10 +160,20 @@ namespace AsyncProf.Reports.Exporters
             }
             _attributedWall = budget;
 
+            _selfSplit = new WallSplit[n];
+            _attributedSplit = new WallSplit[n];
+            for (var i = 0; i < n; i++) _selfSplit[i] = WallSplit.OfSelf(_selfWall[i], _nodes[i]);
+            for (var i = n - 1; i >= 0; i--)
+            {
+                _attributedSplit[i] += _selfSplit[i];
+                if (_parent[i] >= 0 && !IsLaneTop(i)) _attributedSplit[_parent[i]] += _attributedSplit[i];
+            }
+
             var (frames, frameRoots, frameOfNode) = CallFrameBuilder.Build(new CallFrameBuilder.Input
             {
                 Profile = profile, Nodes = _nodes, Parent = _parent, Children = _children, Index = _index,
                 IsDetached = IsLaneTop, InclusiveWall = _inclusiveWall, AttributedWall = _attributedWall, SelfWall = _selfWall,
+                SelfSplit = _selfSplit,
             });
             Frames = frames;
             FrameRoots = frameRoots;
@@ -227,6 +238,12 @@ namespace AsyncProf.Reports.Exporters
 
         /// <summary>The node's share of wall time not spent in its children (see the class summary).</summary>
         public long SelfWall(TreeNode node) => _selfWall[Index(node)];
+
+        /// <summary>The node's self wall split into running, blocked and suspended (<see cref="WallSplit.OfSelf"/>).</summary>
+        public WallSplit SelfSplit(TreeNode node) => _selfSplit[Index(node)];
+
+        /// <summary>The self splits of the node's subtree added up (its lane's detached work excluded): they add up to <see cref="AttributedWall"/>.</summary>
+        public WallSplit AttributedSplit(TreeNode node) => _attributedSplit[Index(node)];
 
         public long Self(TreeNode node, ProfileMetric metric) => metric switch
         {
@@ -309,6 +326,7 @@ namespace AsyncProf.Reports.Exporters
                 {
                     e.WallNs = Sat(e.WallNs + _inclusiveWall[i]);
                     e.AttributedWallNs = Sat(e.AttributedWallNs + _attributedWall[i]);
+                    e.AttributedSplit += _attributedSplit[i];
                     e.CpuNs = Sat(e.CpuNs + node.CpuNs);
                     e.AllocBytes = Sat(e.AllocBytes + node.AllocBytes);
                 }
@@ -334,6 +352,8 @@ namespace AsyncProf.Reports.Exporters
         public long WallNs { get; internal set; }
         /// <summary>The callee's wall time scaled like <see cref="CallTreeFigures.AttributedWall"/>: consistent with the self wall times.</summary>
         public long AttributedWallNs { get; internal set; }
+        /// <summary>The wall split of <see cref="AttributedWallNs"/> (the callee subtrees' self splits).</summary>
+        public WallSplit AttributedSplit { get; internal set; }
         public long CpuNs { get; internal set; }
         public long AllocBytes { get; internal set; }
 

@@ -20,7 +20,9 @@ namespace AsyncProf.Reports.Exporters
     /// the whole profile. Detached work (calls that outlived their caller's call) is called from a pseudo-function
     /// <c>[detached from F]</c>, itself called from <c>(root)</c>, so that F's inclusive cost excludes it and the
     /// totals still add up. The output is per function and per edge, so its size never depends on the recursion
-    /// depth. Names are compressed (<c>fn=(id) name</c>).
+    /// depth. Names are compressed (<c>fn=(id) name</c>). A profile with the wall split adds the events
+    /// <c>Running Blocked Suspended</c>: self costs are the self wall's split (<see cref="WallSplit.OfSelf"/>), call
+    /// costs the callee subtree's (<see cref="CallEdge.AttributedSplit"/>), so the three add up to the Wall costs.
     /// </summary>
     public sealed class CallgrindExporter : IProfileExporter
     {
@@ -37,17 +39,32 @@ namespace AsyncProf.Reports.Exporters
             var inv = CultureInfo.InvariantCulture;
             var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
 
+            var withSplit = profile.HasWallSplit;
+            var events = withSplit ? 6 : 3;
             var self = new Dictionary<long, long[]>();
-            foreach (var f in profile.Functions) self[f.Id] = new long[3];
+            foreach (var f in profile.Functions) self[f.Id] = new long[events];
             foreach (var node in profile.Tree)
             {
                 var s = self[node.Function];
                 s[0] = SaturatingMath.Add(s[0], figures.SelfWall(node));
                 s[1] = SaturatingMath.Add(s[1], node.SelfCpuNs);
                 s[2] = SaturatingMath.Add(s[2], node.SelfAllocBytes);
+                if (!withSplit) continue;
+                var split = figures.SelfSplit(node);
+                s[3] = SaturatingMath.Add(s[3], split.RunningNs);
+                s[4] = SaturatingMath.Add(s[4], split.BlockedNs);
+                s[5] = SaturatingMath.Add(s[5], split.SuspendedNs);
             }
             // figures are int64: sums of hostile ones stop at long.MaxValue rather than overflow
-            var totals = new[] { SaturatingMath.Sum(self.Values.Select(s => s[0])), SaturatingMath.Sum(self.Values.Select(s => s[1])), SaturatingMath.Sum(self.Values.Select(s => s[2])) };
+            var totals = Enumerable.Range(0, events).Select(k => SaturatingMath.Sum(self.Values.Select(s => s[k]))).ToArray();
+            long[] EdgeCosts(IEnumerable<CallEdge> edges)
+            {
+                var list = edges.ToList();
+                var costs = new[] { SaturatingMath.Sum(list.Select(e => e.AttributedWallNs)), SaturatingMath.Sum(list.Select(e => e.CpuNs)), SaturatingMath.Sum(list.Select(e => e.AllocBytes)) };
+                return withSplit
+                    ? costs.Concat(WallSplit.Parts.Select(p => SaturatingMath.Sum(list.Select(e => e.AttributedSplit.Part(p))))).ToArray()
+                    : costs;
+            }
 
             w.WriteLine("# callgrind format");
             w.WriteLine("version: 1");
@@ -61,8 +78,14 @@ namespace AsyncProf.Reports.Exporters
             w.WriteLine("event: Wall : Wall time (ns, suspensions included)");
             w.WriteLine("event: Cpu : CPU time (ns)");
             w.WriteLine("event: Alloc : Allocated bytes");
+            if (withSplit)
+            {
+                w.WriteLine("event: Running : Wall time on CPU (ns)");
+                w.WriteLine("event: Blocked : Wall time on a thread, off CPU (ns)");
+                w.WriteLine("event: Suspended : Wall time awaiting, on no thread (ns)");
+            }
             w.WriteLine("positions: line");
-            w.WriteLine("events: Wall Cpu Alloc");
+            w.WriteLine(withSplit ? "events: Wall Cpu Alloc Running Blocked Suspended" : "events: Wall Cpu Alloc");
             w.WriteLine("summary: " + Costs(totals));
             w.WriteLine();
 
@@ -102,7 +125,7 @@ namespace AsyncProf.Reports.Exporters
                     w.WriteLine("cfl=" + Fl(null));
                     w.WriteLine("cfn=" + Fn(lane.Key, lane: true));
                     w.WriteLine($"calls={SaturatingMath.Sum(lane.Select(e => e.Calls)).ToString(inv)} 0");
-                    w.WriteLine("0 " + Costs(new[] { SaturatingMath.Sum(lane.Select(e => e.AttributedWallNs)), SaturatingMath.Sum(lane.Select(e => e.CpuNs)), SaturatingMath.Sum(lane.Select(e => e.AllocBytes)) }));
+                    w.WriteLine("0 " + Costs(EdgeCosts(lane)));
                 }
                 w.WriteLine();
             }
@@ -110,7 +133,7 @@ namespace AsyncProf.Reports.Exporters
             {
                 w.WriteLine("fl=" + Fl(null));
                 w.WriteLine("fn=" + Fn(lane.Key, lane: true));
-                w.WriteLine("0 " + Costs(new long[3]));
+                w.WriteLine("0 " + Costs(new long[events]));
                 WriteCalls(null, lane.ToList());
                 w.WriteLine();
             }
@@ -133,7 +156,7 @@ namespace AsyncProf.Reports.Exporters
                     w.WriteLine("cfl=" + Fl(callee.File));
                     w.WriteLine("cfn=" + Fn(e.Callee));
                     w.WriteLine($"calls={e.Calls.ToString(inv)} {LineOf(e.Callee).ToString(inv)}");
-                    w.WriteLine(LineOf(caller).ToString(inv) + " " + Costs(new[] { e.AttributedWallNs, e.CpuNs, e.AllocBytes }));
+                    w.WriteLine(LineOf(caller).ToString(inv) + " " + Costs(EdgeCosts(new[] { e })));
                 }
             }
         }

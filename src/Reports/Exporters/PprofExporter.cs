@@ -23,6 +23,11 @@ namespace AsyncProf.Reports.Exporters
     /// proportion to the timeline: CPU by the thread CPU time of the node's own code, calls by where each call
     /// started, wall and allocations by running time.
     /// </para>
+    /// <para>
+    /// A profile with the wall split adds <c>running/nanoseconds</c>, <c>blocked/nanoseconds</c> and
+    /// <c>suspended/nanoseconds</c> after those: the stack's self wall split (<see cref="WallSplit.OfSelf"/>), so the
+    /// three add up to the wall samples.
+    /// </para>
     /// </summary>
     public sealed class PprofExporter : IProfileExporter
     {
@@ -34,6 +39,14 @@ namespace AsyncProf.Reports.Exporters
         {
             ("calls", "count"), ("wall", "nanoseconds"), ("cpu", "nanoseconds"), ("alloc", "bytes"),
         };
+
+        /// <summary>The sample types a profile with the wall split adds after <see cref="SampleTypes"/>.</summary>
+        public static IReadOnlyList<(string Type, string Unit)> WallSplitSampleTypes { get; } =
+            WallSplit.Parts.Select(p => (WallSplit.Key(p), "nanoseconds")).ToArray();
+
+        /// <summary>The sample types written for <paramref name="profile"/>, in order.</summary>
+        public static IReadOnlyList<(string Type, string Unit)> SampleTypesOf(Profile profile) =>
+            profile.HasWallSplit ? SampleTypes.Concat(WallSplitSampleTypes).ToArray() : SampleTypes;
 
         // profile.proto field numbers
         const int ProfileSampleType = 1, ProfileSample = 2, ProfileMapping = 3, ProfileLocation = 4, ProfileFunction = 5,
@@ -88,7 +101,8 @@ namespace AsyncProf.Reports.Exporters
             }
 
             var pb = new ProtobufWriter();
-            foreach (var (type, unit) in SampleTypes)
+            var withSplit = profile.HasWallSplit;
+            foreach (var (type, unit) in SampleTypesOf(profile))
                 pb.Message(ProfileSampleType, m => { m.Varint(ValueTypeType, S(type)); m.Varint(ValueTypeUnit, S(unit)); });
 
             // function / location ids: 1-based position in the profile's function list, then the markers
@@ -120,7 +134,9 @@ namespace AsyncProf.Reports.Exporters
                 locations[0] = IdOf(frame);
                 above.CopyTo(locations, 1);
                 if (frame.Children.Count > 0) locationsOf[frame] = locations;
-                var values = new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
+                var values = withSplit
+                    ? new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes, frame.SelfSplit.RunningNs, frame.SelfSplit.BlockedNs, frame.SelfSplit.SuspendedNs }
+                    : new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
                 if (values.All(v => v == 0)) continue;
                 // the entry point the work came in through, also for detached work (its lane's first node's root)
                 var request = S(profile.Function(rootFunction[frame.Nodes[0].Id]).Name);
@@ -281,7 +297,7 @@ namespace AsyncProf.Reports.Exporters
                 return t;
             }
 
-            /// <summary>values = calls, wall, cpu, alloc of a frame's nodes; one entry per thread (thread null: no timeline for them).</summary>
+            /// <summary>values = calls, wall, cpu, alloc (then the wall split's parts) of a frame's nodes; one entry per thread (thread null: no timeline for them).</summary>
             public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(IReadOnlyList<TreeNode> nodes, long[] values)
             {
                 var threads = new Dictionary<long, PerThread>();
@@ -305,17 +321,17 @@ namespace AsyncProf.Reports.Exporters
                 var cpu = Weights(t => t.CpuNs);
                 var calls = Weights(t => t.Calls);
                 var count = Weights(t => t.Segments);
-                var shares = new[]
+                // calls by where they started, CPU by CPU time, the rest (wall, alloc, the wall split) by running time
+                var shares = values.Select((v, index) => index switch
                 {
-                    Apportion(values[0], calls, run, count),
-                    Apportion(values[1], run, cpu, count),
-                    Apportion(values[2], cpu, run, count),
-                    Apportion(values[3], run, cpu, count),
-                };
+                    0 => Apportion(v, calls, run, count),
+                    2 => Apportion(v, cpu, run, count),
+                    _ => Apportion(v, run, cpu, count),
+                }).ToArray();
                 for (var k = 0; k < ids.Length; k++)
                 {
                     var thread = _threads.TryGetValue(ids[k], out var th) ? th : new TimelineThread { Id = ids[k] };
-                    yield return (thread, new[] { shares[0][k], shares[1][k], shares[2][k], shares[3][k] });
+                    yield return (thread, shares.Select(s => s[k]).ToArray());
                 }
             }
 

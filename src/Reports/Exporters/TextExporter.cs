@@ -18,6 +18,10 @@ namespace AsyncProf.Reports.Exporters
         public TreeReportOptions? Tree { get; init; }
         public string? Callers { get; init; }
         public string? Callees { get; init; }
+        /// <summary>The blocking call sites (<see cref="BlockingReport"/>).</summary>
+        public bool Blocking { get; init; }
+        /// <summary>The critical path (<see cref="CriticalPathReport"/>).</summary>
+        public bool CriticalPath { get; init; }
 
         public void Export(Profile profile, Stream output)
         {
@@ -28,6 +32,8 @@ namespace AsyncProf.Reports.Exporters
             if (Tree != null) { TreeReport.Write(profile, w, Tree); wrote = true; }
             if (Callers != null) { if (wrote) w.WriteLine(); CallersReport.Write(profile, w, Callers, CallDirection.Callers); wrote = true; }
             if (Callees != null) { if (wrote) w.WriteLine(); CallersReport.Write(profile, w, Callees, CallDirection.Callees); wrote = true; }
+            if (Blocking) { if (wrote) w.WriteLine(); BlockingReport.Write(profile, w); wrote = true; }
+            if (CriticalPath) { if (wrote) w.WriteLine(); CriticalPathReport.Write(profile, w); wrote = true; }
             if (!wrote) TextReport.Write(profile, w, Table);
             w.Flush();
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -19,6 +20,10 @@ namespace AsyncProf.Reports.Html
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             var figures = CallTreeFigures.Of(profile);
+            var withSplit = profile.HasWallSplit;
+            // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
+            var path = CriticalPathReport.Path(profile);
+            var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
             var buffer = new ArrayBufferWriter<byte>(16 * 1024);
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))
             {
@@ -34,6 +39,7 @@ namespace AsyncProf.Reports.Html
                     if (f.IsMarker) w.WriteString("name", f.Name);
                     if (f.Lane != null) w.WriteString("detachedFrom", f.Lane.DetachedFrom!.Name);
                     if (f.IsDetachedCall) w.WriteBoolean("detachedCall", true);
+                    if (critical.Contains(f)) w.WriteBoolean("critical", true);
                     w.WriteNumber("collapsed", f.CollapsedFrames);
                     w.WriteNumber("calls", f.Calls);
                     w.WriteNumber("inFlight", f.InFlight);
@@ -46,6 +52,12 @@ namespace AsyncProf.Reports.Html
                     w.WriteNumber("selfCpuNs", f.SelfCpuNs);
                     w.WriteNumber("allocBytes", f.AllocBytes);
                     w.WriteNumber("selfAllocBytes", f.SelfAllocBytes);
+                    if (withSplit)
+                    {
+                        w.WriteNumber("runningNs", f.Split.RunningNs);
+                        w.WriteNumber("blockedNs", f.Split.BlockedNs);
+                        w.WriteNumber("suspendedNs", f.Split.SuspendedNs);
+                    }
                     w.WriteEndObject();
                     if (w.BytesPending > 1 << 16) w.Flush();
                 }

@@ -62,11 +62,15 @@ namespace AsyncProf.Reports.Html
                 ["JS"] = js,
                 ["DATA"] = WithView(ProfileJson(profile), FrameJson.Write(profile)),
             };
-            // One pass, so nothing substituted is ever scanned for placeholders again.
-            return Placeholder.Replace(html, m => values.TryGetValue(m.Groups[1].Value, out var v)
-                ? v
-                : throw new InvalidOperationException($"report.html: unknown placeholder {m.Value}"));
+            return Fill(html, values, "report.html");
         }
+
+        /// <summary>Puts the values in a page's <c>{{NAME}}</c> placeholders.</summary>
+        internal static string Fill(string html, IReadOnlyDictionary<string, string> values, string pageName) =>
+            // One pass, so nothing substituted is ever scanned for placeholders again.
+            Placeholder.Replace(html, m => values.TryGetValue(m.Groups[1].Value, out var v)
+                ? v
+                : throw new InvalidOperationException($"{pageName}: unknown placeholder {m.Value}"));
 
         /// <summary>
         /// The profile as the page reads it: the asyncprof/1 fields under their schema names, safe to place inside a
@@ -91,17 +95,20 @@ namespace AsyncProf.Reports.Html
             return profileJson.Substring(0, profileJson.Length - 1) + ",\"view\":" + viewJson + "}";
         }
 
-        static (string, string, string) LoadAssets()
+        static (string, string, string) LoadAssets() => LoadPage("report.html", "report.css", "report.js");
+
+        /// <summary>A page's embedded skeleton, CSS and script, checked so that neither can end its element early (the diff page uses it too).</summary>
+        internal static (string Html, string Css, string Js) LoadPage(string htmlName, string cssName, string jsName)
         {
-            var html = Resource("report.html");
-            var css = Resource("report.css");
-            var js = Resource("report.js");
+            var html = Resource(htmlName);
+            var css = Resource(cssName);
+            var js = Resource("units.js") + "\n" + Resource(jsName); // the formatting both pages share first
             // The CSS and script are placed inside <style> and <script> as they are: they must not end those elements.
             if (css.Contains("</style", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException("report.css must not contain \"</style\"");
+                throw new InvalidOperationException(cssName + " must not contain \"</style\"");
             if (js.Contains("<script", StringComparison.OrdinalIgnoreCase) || js.Contains("</script", StringComparison.OrdinalIgnoreCase) ||
                 js.Contains("<!--", StringComparison.Ordinal))
-                throw new InvalidOperationException("report.js must not contain \"<script\", \"</script\" or \"<!--\"");
+                throw new InvalidOperationException(jsName + " must not contain \"<script\", \"</script\" or \"<!--\"");
             return (html, css, js);
         }
 

@@ -8,7 +8,8 @@
  *     chosen metric;
  *     click a frame to zoom into it (and select its function), click an ancestor, a breadcrumb or "Reset zoom"
  *     to zoom out; the search box highlights matching frames and tells their share;
- *   - a metric switch (#metric-switch): wall time, CPU time, allocated bytes;
+ *   - a metric switch (#metric-switch): wall time, CPU time, allocated bytes, and when the profile has the wall
+ *     split, running, blocked and suspended time (docs/profile-schema.md#wall-split);
  *   - a sortable function table (#function-table): click a header to sort, a row to select the function;
  *   - the details of the selected function (#details): its callers and callees with their share of its figure,
  *     from the profile's edges.
@@ -19,7 +20,8 @@
  * Stable hooks for tests and scripts: frames are `.frame[data-node][data-function]` (the virtual root has
  * data-node="all" and no data-function; a frame's data-node is its first tree node's id, or lane-N, recursion-N,
  * depth-N for markers, which have data-kind="lane"/"recursion"/"depth"; frames in a detached lane have
- * data-detached-from); table rows, caller and callee rows are `tr[data-function]`; cells carry
+ * data-detached-from; frames on the critical path (the view's `critical` frames) have class "critical" and
+ * data-critical); table rows, caller and callee rows are `tr[data-function]`; cells carry
  * data-col; share cells carry data-share (a fraction); body[data-ready="true"] once the first render is done,
  * and body[data-metric], body[data-zoom], body[data-selected] mirror the state.
  */
@@ -46,12 +48,19 @@
     cpu: { key: 'cpu', label: 'CPU time', short: 'CPU', field: 'cpuNs', self: 'selfCpuNs', selfLabel: 'self CPU', fmt: fmtDuration },
     alloc: { key: 'alloc', label: 'allocated bytes', short: 'Allocated', field: 'allocBytes', self: 'selfAllocBytes', selfLabel: 'self alloc', fmt: fmtBytes },
   };
+  // The wall split (runningNs, blockedNs, suspendedNs): in profiles recorded since it exists, on every function.
+  const HAS_SPLIT = data.functions.length > 0 && data.functions.every((f) => 'runningNs' in f && 'blockedNs' in f && 'suspendedNs' in f);
+  if (HAS_SPLIT) {
+    METRICS.running = { key: 'running', label: 'running time', short: 'Running', field: 'runningNs', self: null, selfLabel: null, fmt: fmtDuration };
+    METRICS.blocked = { key: 'blocked', label: 'blocked time', short: 'Blocked', field: 'blockedNs', self: null, selfLabel: null, fmt: fmtDuration };
+    METRICS.suspended = { key: 'suspended', label: 'suspended time', short: 'Suspended', field: 'suspendedNs', self: null, selfLabel: null, fmt: fmtDuration };
+  }
   const METRIC_KEYS = Object.keys(METRICS);
 
   /** The virtual root above the profile's roots (calls with no profiled caller). */
   const ROOT_KEY = 'all';
   const root = newNode({ id: ROOT_KEY, parent: null, function: null, calls: 0, inFlight: 0, faults: 0, suspends: 0,
-    wallNs: 0, cpuNs: 0, selfCpuNs: 0, allocBytes: 0, selfAllocBytes: 0 }, null);
+    wallNs: 0, cpuNs: 0, selfCpuNs: 0, allocBytes: 0, selfAllocBytes: 0, runningNs: 0, blockedNs: 0, suspendedNs: 0 }, null);
 
   /** Frames by key (data.view lists a parent before its children). */
   const frameData = data.view;
@@ -63,7 +72,7 @@
     parent.children.push(n);
   }
   for (const r of root.children) {
-    for (const field of ['calls', 'inFlight', 'faults', 'suspends', 'wallNs', 'cpuNs', 'allocBytes']) root[field] += r[field];
+    for (const field of ['calls', 'inFlight', 'faults', 'suspends', 'wallNs', 'cpuNs', 'allocBytes', 'runningNs', 'blockedNs', 'suspendedNs']) root[field] += r[field] || 0;
   }
 
   // Layout size of every node, per metric. CPU time and allocations nest (a node's figure includes its children's),
@@ -114,27 +123,7 @@
     sortDir: -1, // -1 descending, 1 ascending
   };
 
-  // ---------------------------------------------------------------- formatting (as src/Reports/Formatting/Units.cs)
-
-  function fmtDuration(ns) {
-    if (ns == null || Number.isNaN(ns)) return '-';
-    const abs = Math.abs(ns);
-    if (abs < 0.5) return '0';
-    if (abs < 999.5) return Math.round(ns) + ' ns';
-    if (abs < 999950) return (ns / 1e3).toFixed(1) + ' \u00b5s';
-    if (abs < 999950000) return (ns / 1e6).toFixed(1) + ' ms';
-    return (ns / 1e9).toFixed(2) + ' s';
-  }
-
-  function fmtBytes(bytes) {
-    if (bytes == null || Number.isNaN(bytes)) return '-';
-    const abs = Math.abs(bytes);
-    if (abs < 0.5) return '0';
-    if (abs < 1023.5) return Math.round(bytes) + ' B';
-    if (abs < 1024 * 1023.95) return (bytes / 1024).toFixed(1) + ' KB';
-    if (abs < 1024 * 1024 * 1023.95) return (bytes / (1024 * 1024)).toFixed(1) + ' MB';
-    return (bytes / (1024 * 1024 * 1024)).toFixed(2) + ' GB';
-  }
+  // ---------------------------------------------------------------- formatting (fmtDuration, fmtBytes: units.js)
 
   function fmtCount(n) {
     return n == null ? '-' : String(n);
@@ -221,6 +210,10 @@
       legend.appendChild(el('span', null,
         el('span', { class: 'swatch', style: 'background:hsl(' + KIND_HUE[kind] + ', 60%, 72%)' }), KIND_LABEL[kind]));
     }
+    if (frameData.frames.some((f) => f.critical)) {
+      legend.appendChild(el('span', { id: 'legend-critical' },
+        el('span', { class: 'swatch critical' }), 'critical path (what each async call waited on last)'));
+    }
     if (frameData.frames.some((f) => f.kind === 'lane')) {
       legend.appendChild(el('span', { id: 'legend-detached' },
         el('span', { class: 'swatch detached', style: 'background-color:' + DETACHED_COLOR }), 'detached work (own lane, not in its caller)'));
@@ -234,7 +227,7 @@
   function renderLegendNote() {
     const m = METRICS[state.metric];
     $('#legend-note').textContent = 'Frame width: inclusive ' + m.label +
-      (m.key === 'wall' ? '. Wall time of concurrent children overlaps: a frame is drawn at least as wide as its children together.' : '.');
+      (m.key === 'wall' || (m.field !== 'cpuNs' && m.field !== 'allocBytes') ? '. Wall time of concurrent children overlaps: a frame is drawn at least as wide as its children together.' : '.');
   }
 
   // ---------------------------------------------------------------- flame graph
@@ -292,7 +285,9 @@
     const detached = n.detachedFrom != null;
     const color = detached ? DETACHED_COLOR : marker ? MARKER_COLOR : frameColor(n.fn);
     const attrs = {
-      class: 'frame' + (n === root ? ' all' : '') + (detached ? ' detached' : '') + (marker ? ' marker' : '') + (extraClass ? ' ' + extraClass : ''),
+      class: 'frame' + (n === root ? ' all' : '') + (detached ? ' detached' : '') + (marker ? ' marker' : '') + (n.critical ? ' critical' : '') +
+        (extraClass ? ' ' + extraClass : ''),
+      'data-critical': n.critical ? 'true' : null,
       'data-node': n.id,
       'data-function': n.fn ? n.fn.name : null,
       'data-kind': n.fn ? n.fn.kind : marker ? n.kind : null,
@@ -432,9 +427,12 @@
     { key: 'selfCpuNs', label: 'Self CPU', fmt: fmtDuration, metric: 'cpu' },
     { key: 'cpuNs', label: 'CPU', fmt: fmtDuration, metric: 'cpu' },
     { key: 'allocBytes', label: 'Allocated', fmt: fmtBytes, metric: 'alloc' },
+    { key: 'runningNs', label: 'Running', fmt: fmtDuration, metric: 'running', split: true },
+    { key: 'blockedNs', label: 'Blocked', fmt: fmtDuration, metric: 'blocked', split: true },
+    { key: 'suspendedNs', label: 'Suspended', fmt: fmtDuration, metric: 'suspended', split: true },
     { key: 'detached', label: 'Detached', fmt: fmtCount, optional: true },
     { key: 'unobserved', label: 'Unobserved', fmt: fmtCount, optional: true },
-  ].filter((c) => !c.optional || data.functions.some((f) => f[c.key]));
+  ].filter((c) => (!c.optional || data.functions.some((f) => f[c.key])) && (!c.split || HAS_SPLIT));
 
   const MAX_ROWS = 2000;
 
@@ -700,6 +698,7 @@
     });
   }
 
+  for (const b of document.querySelectorAll('#metric-switch button[data-split]')) b.hidden = !HAS_SPLIT;
   renderHeader();
   wire();
   renderAll();

@@ -28,5 +28,21 @@ namespace AsyncProf.Reports
         public long Detached { get; init; }
         /// <summary>Calls of a task-returning method whose task's completion could not be observed: they ended at return. 0 when absent.</summary>
         public long Unobserved { get; init; }
+        /// <summary>
+        /// The wall split (docs/profile-schema.md#wall-split), inclusive like <see cref="WallNs"/>: on a thread and on
+        /// CPU, on a thread off CPU (sleep, lock, blocking I/O, .Result), awaiting on no thread. They add up to
+        /// <see cref="WallNs"/>. 0 in files written before the fields existed (<see cref="HasWallSplit"/> false).
+        /// </summary>
+        public long RunningNs { get; init; }
+        public long BlockedNs { get; init; }
+        public long SuspendedNs { get; init; }
+        /// <summary>The file has the wall split fields here.</summary>
+        public bool HasWallSplit { get; init; }
+        /// <summary>
+        /// The critical path (docs/profile-schema.md#critical-path): resumptions of the caller whose last completed
+        /// callee was this node, and the suspended time of those resumptions. 0 when absent.
+        /// </summary>
+        public long CriticalCount { get; init; }
+        public long CriticalNs { get; init; }
     }
 }

@@ -53,6 +53,9 @@ namespace AsyncProf.Reports
 
         public IEnumerable<TreeNode> Roots => Tree.Where(n => n.Parent == null);
 
+        /// <summary>Every tree node has the wall split (running, blocked, suspended): files from before it have none.</summary>
+        public bool HasWallSplit => Tree.Count > 0 && Tree.All(n => n.HasWallSplit);
+
         public FunctionStats Function(long id) =>
             _functionsById.TryGetValue(id, out var f) ? f : throw new KeyNotFoundException($"no function with id {id}");
 

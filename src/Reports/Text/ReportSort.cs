@@ -18,6 +18,10 @@ namespace AsyncProf.Reports.Text
         /// <summary>Inclusive allocated bytes.</summary>
         Alloc,
         Name,
+        /// <summary>Inclusive time blocked: on a thread, off CPU (the wall split).</summary>
+        Blocked,
+        /// <summary>Inclusive time suspended: awaiting, on no thread.</summary>
+        Suspended,
     }
 
     public static class ReportSorts
@@ -31,6 +35,8 @@ namespace AsyncProf.Reports.Text
             ["suspends"] = ReportSort.Suspends,
             ["alloc"] = ReportSort.Alloc,
             ["name"] = ReportSort.Name,
+            ["blocked"] = ReportSort.Blocked,
+            ["suspended"] = ReportSort.Suspended,
         };
 
         /// <summary>The keys accepted on the command line, in documentation order.</summary>
@@ -57,6 +63,8 @@ namespace AsyncProf.Reports.Text
                 ReportSort.Calls => f => f.Calls,
                 ReportSort.Suspends => f => f.Suspends,
                 ReportSort.Alloc => f => f.AllocBytes,
+                ReportSort.Blocked => f => f.BlockedNs,
+                ReportSort.Suspended => f => f.SuspendedNs,
                 _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, null),
             };
             return functions.OrderByDescending(key).ThenBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id);

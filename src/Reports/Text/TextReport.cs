@@ -51,6 +51,7 @@ namespace AsyncProf.Reports.Text
             var showFaults = all.Any(f => f.Faults != 0);
             var showDetached = all.Any(f => f.Detached != 0);
             var showUnobserved = all.Any(f => f.Unobserved != 0);
+            var showSplit = profile.HasWallSplit;
 
             var table = new TextTable()
                 .Column("name", Align.Left)
@@ -60,8 +61,12 @@ namespace AsyncProf.Reports.Text
             if (showFaults) table.Column("faults", Align.Right);
             table.Column("suspends", Align.Right)
                 .Column("wall", Align.Right)
-                .Column("wall/call", Align.Right)
-                .Column("self CPU", Align.Right)
+                .Column("wall/call", Align.Right);
+            if (showSplit)
+                table.Column("running", Align.Right)
+                    .Column("blocked", Align.Right)
+                    .Column("suspended", Align.Right);
+            table.Column("self CPU", Align.Right)
                 .Column("incl CPU", Align.Right)
                 .Column("alloc", Align.Right);
             if (showDetached) table.Column("detached", Align.Right);
@@ -75,6 +80,12 @@ namespace AsyncProf.Reports.Text
                 cells.Add(Units.Count(f.Suspends));
                 cells.Add(Units.Duration(f.WallNs));
                 cells.Add(f.WallNsPerCall is double perCall ? Units.Duration(perCall) : "-");
+                if (showSplit)
+                {
+                    cells.Add(Units.Duration(f.RunningNs));
+                    cells.Add(Units.Duration(f.BlockedNs));
+                    cells.Add(Units.Duration(f.SuspendedNs));
+                }
                 cells.Add(Units.Duration(f.SelfCpuNs));
                 cells.Add(Units.Duration(f.CpuNs));
                 cells.Add(Units.Bytes(f.AllocBytes));
@@ -86,6 +97,9 @@ namespace AsyncProf.Reports.Text
 
             if (shown.Count < all.Count)
                 output.WriteLine($"({Plural(all.Count - shown.Count, "more function")} not shown)");
+            if (showSplit)
+                output.WriteLine("running + blocked + suspended = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
+                                 "awaiting on no thread");
             if (showInFlight)
                 output.WriteLine("in flight: calls still running or suspended when the profile was written; not included in wall and calls");
             if (showDetached)

@@ -16,12 +16,15 @@ namespace AsyncProf.Weaver.Contract
     {
         public const string TypeName = "<AsyncProf>MethodTable";
         public const string BaseFieldName = "Base";
+        public const string SiteBaseFieldName = "SiteBase";
 
         readonly ModuleDefinition module;
         readonly ProbeReferences probes;
         readonly TypeDefinition type;
         readonly FieldDefinition baseField;
         readonly List<string> lines = new List<string>();
+        readonly List<string> sites = new List<string>();
+        FieldDefinition? siteBaseField;
 
         public MethodTable(ModuleDefinition module, ProbeReferences probes)
         {
@@ -73,6 +76,30 @@ namespace AsyncProf.Weaver.Contract
             yield return Instruction.Create(OpCodes.Add);
         }
 
+        /// <summary>Adds a blocking call site (<c>methodIndex \t call \t file \t line</c>) and returns its index.</summary>
+        public int AddSite(int methodIndex, string call, SourceLocation location)
+        {
+            sites.Add(string.Join("\t", methodIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), Clean(call), Clean(location.File),
+                location.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return sites.Count - 1;
+        }
+
+        public int SiteCount => sites.Count;
+
+        /// <summary>Code pushing the site id <c>SiteBase + index</c> (the registration of the sites runs with the method table's).</summary>
+        public IEnumerable<Instruction> EmitSiteId(int index)
+        {
+            if (siteBaseField == null)
+            {
+                siteBaseField = new FieldDefinition(SiteBaseFieldName,
+                    FieldAttributes.Public | FieldAttributes.Static | FieldAttributes.InitOnly, module.TypeSystem.Int32);
+                type.Fields.Add(siteBaseField);
+            }
+            yield return Instruction.Create(OpCodes.Ldsfld, siteBaseField);
+            yield return Instruction.Create(OpCodes.Ldc_I4, index);
+            yield return Instruction.Create(OpCodes.Add);
+        }
+
         /// <summary>Writes the initializer with the final table text and adds the type to the module.</summary>
         public void AddToModule()
         {
@@ -84,6 +111,13 @@ namespace AsyncProf.Weaver.Contract
             il.Emit(OpCodes.Ldstr, Text);
             il.Emit(OpCodes.Call, probes.RegisterModule);
             il.Emit(OpCodes.Stsfld, baseField);
+            if (siteBaseField != null)
+            {
+                il.Emit(OpCodes.Ldstr, string.Join("\n", sites));
+                il.Emit(OpCodes.Ldsfld, baseField);
+                il.Emit(OpCodes.Call, probes.RegisterSites);
+                il.Emit(OpCodes.Stsfld, siteBaseField);
+            }
             il.Emit(OpCodes.Ret);
             type.Methods.Add(cctor);
             module.Types.Add(type);

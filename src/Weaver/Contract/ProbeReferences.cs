@@ -149,6 +149,41 @@ namespace AsyncProf.Weaver.Contract
 
         // ==== end of runtime-async methods ==========================================================================
 
+        // ==== blocking call sites (issue 13): src/Runtime/BlockingProbe.cs =========================================
+
+        TypeReference BlockingProbeType => blockingProbe ??= new TypeReference(Namespace, "BlockingProbe", module, probe.Scope, valueType: false);
+        TypeReference? blockingProbe;
+
+        MethodReference Blocking(string name, TypeReference returnType, params TypeReference[] parameters)
+        {
+            var method = new MethodReference(name, returnType, BlockingProbeType) { HasThis = false };
+            foreach (var parameter in parameters)
+                method.Parameters.Add(new ParameterDefinition(parameter));
+            return method;
+        }
+
+        /// <summary><c>static int BlockingProbe.RegisterSites(string siteTable, int functionBase)</c></summary>
+        public MethodReference RegisterSites => registerSites ??= Blocking("RegisterSites", module.TypeSystem.Int32, module.TypeSystem.String, module.TypeSystem.Int32);
+        MethodReference? registerSites;
+
+        /// <summary><c>static long BlockingProbe.Enter()</c></summary>
+        public MethodReference BlockingEnter => blockingEnter ??= Blocking("Enter", module.TypeSystem.Int64);
+        MethodReference? blockingEnter;
+
+        /// <summary><c>static void BlockingProbe.Exit(long start, int site)</c></summary>
+        public MethodReference BlockingExit => blockingExit ??= Blocking("Exit", module.TypeSystem.Void, module.TypeSystem.Int64, module.TypeSystem.Int32);
+        MethodReference? blockingExit;
+
+        /// <summary><c>static long BlockingProbe.EnterTask(Task task)</c>, with Task from the scope <paramref name="taskOfT"/> (Task&lt;T&gt;) comes from.</summary>
+        public MethodReference BlockingEnterTask(TypeReference taskOfT)
+        {
+            var element = taskOfT.GetElementType();
+            var task = new TypeReference(element.Namespace, "Task", module, element.Scope, valueType: false);
+            return Blocking("EnterTask", module.TypeSystem.Int64, task);
+        }
+
+        // ==== end of blocking call sites ===========================================================================
+
         MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)
         {
             var method = new MethodReference(name, returnType, probe) { HasThis = false };

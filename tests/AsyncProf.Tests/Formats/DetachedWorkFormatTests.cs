@@ -105,7 +105,7 @@ namespace AsyncProf.Tests.Formats
             var p = PprofFormatTests.Decode(F.Export(new PprofExporter(), profile));
             Assert.That(Enumerable.Range(0, 4).Select(k => p.Samples.Sum(s => s.Values[k])), Is.EqualTo(new[] { totals.Calls, totals.Wall, totals.Cpu, totals.Alloc }));
             var callgrind = CallgrindFormatTests.Parse(Encoding.UTF8.GetString(F.Export(new CallgrindExporter(), profile)));
-            Assert.That(callgrind.Totals, Is.EqualTo(new[] { totals.Wall, totals.Cpu, totals.Alloc }));
+            Assert.That(callgrind.Totals![..3], Is.EqualTo(new[] { totals.Wall, totals.Cpu, totals.Alloc }));
             Assert.That(callgrind.Calls.ContainsKey((lane, "Rec.AuditAsync")));
             Assert.That(TreeReport.Render(profile), Does.Contain("Rec.AuditAsync [detached]"));
         }

@@ -125,7 +125,7 @@ namespace AsyncProf.Tests.Reports
         [Test]
         public void Sort_keys_parse_as_documented()
         {
-            Assert.That(ReportSorts.Keys, Is.EqualTo(new[] { "wall", "cpu", "self", "calls", "suspends", "alloc", "name" }));
+            Assert.That(ReportSorts.Keys, Is.EqualTo(new[] { "wall", "cpu", "self", "calls", "suspends", "alloc", "name", "blocked", "suspended" }));
             Assert.That(ReportSorts.TryParse("CPU", out var s) && s == ReportSort.Cpu);
             Assert.That(ReportSorts.TryParse("bogus", out _), Is.False);
             Assert.That(ReportSorts.TryParse(null, out _), Is.False);

@@ -42,6 +42,25 @@ namespace AsyncProf.Tests.Viewers
             return (Number(total.Groups[1].Value), costs);
         }
 
+        [Test]
+        public void Annotate_reads_the_wall_split_events_and_they_add_up_to_wall_time()
+        {
+            var (profile, _) = ViewerProfiles.Load(ViewerProfiles.Seed);
+            Assert.That(profile.HasWallSplit);
+            var file = ViewerTools.Save("callgrind.out.seed-split", FormatFixtures.Export(new CallgrindExporter(), profile));
+            var figures = CallTreeFigures.Of(profile);
+            var wall = Annotate(file, "Wall", inclusive: false).Total;
+            var sum = 0L;
+            foreach (var part in WallSplit.Parts)
+            {
+                var name = char.ToUpperInvariant(WallSplit.Key(part)[0]) + WallSplit.Key(part).Substring(1);
+                var total = Annotate(file, name, inclusive: false).Total;
+                Assert.That(total, Is.EqualTo(profile.Tree.Sum(n => figures.SelfSplit(n).Part(part))), name);
+                sum += total;
+            }
+            Assert.That(sum, Is.EqualTo(wall), "Running + Blocked + Suspended = Wall");
+        }
+
         [TestCaseSource(typeof(ViewerProfiles), nameof(ViewerProfiles.Labels))]
         public void Annotate_agrees_with_our_inclusive_and_self_costs_for_every_event(string label)
         {

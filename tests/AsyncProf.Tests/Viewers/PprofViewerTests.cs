@@ -58,6 +58,20 @@ namespace AsyncProf.Tests.Viewers
             return (long)Math.Round(d);
         }
 
+        [Test]
+        public void The_wall_split_sample_types_add_up_to_wall_time_in_pprof()
+        {
+            // the seed app as recorded has the wall split: running, blocked and suspended samples add up to wall
+            var (profile, _) = ViewerProfiles.Load(ViewerProfiles.Seed);
+            Assert.That(profile.HasWallSplit);
+            var file = Export(ViewerProfiles.Seed);
+            var figures = CallTreeFigures.Of(profile);
+            var parts = WallSplit.Parts.Select(p => Top(file, WallSplit.Key(p), "ns")).ToList();
+            Assert.That(parts.Sum(p => p.Total), Is.EqualTo(Top(file, "wall", "ns").Total));
+            foreach (var p in WallSplit.Parts)
+                Assert.That(parts[(int)p].Total, Is.EqualTo(profile.Tree.Sum(n => figures.SelfSplit(n).Part(p))), WallSplit.Key(p));
+        }
+
         [TestCaseSource(typeof(ViewerProfiles), nameof(ViewerProfiles.Labels))]
         public void Top_of_every_sample_type_agrees_with_the_profile(string label)
         {

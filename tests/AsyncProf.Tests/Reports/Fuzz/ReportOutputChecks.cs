@@ -15,8 +15,8 @@ namespace AsyncProf.Tests.Reports.Fuzz
     public static class ReportOutputChecks
     {
         static readonly Regex CallgrindLine = new(
-            @"^(# callgrind format|version: 1|creator: .*|pid: \d+|cmd: .*|part: 1|desc: .*|event: \w+ : .*|positions: line|events: Wall Cpu Alloc" +
-            @"|summary: \d+ \d+ \d+|totals: \d+ \d+ \d+|c?fl=\(\d+\)( .+)?|c?fn=\(\d+\)( .+)?|calls=\d+ \d+|\d+ \d+ \d+ \d+|)$");
+            @"^(# callgrind format|version: 1|creator: .*|pid: \d+|cmd: .*|part: 1|desc: .*|event: \w+ : .*|positions: line|events: Wall Cpu Alloc( Running Blocked Suspended)?" +
+            @"|summary: \d+ \d+ \d+( \d+ \d+ \d+)?|totals: \d+ \d+ \d+( \d+ \d+ \d+)?|c?fl=\(\d+\)( .+)?|c?fn=\(\d+\)( .+)?|calls=\d+ \d+|\d+ \d+ \d+ \d+( \d+ \d+ \d+)?|)$");
         static readonly Regex FoldedLine = new(@"^[^;\n]+(;[^;\n]+)* [1-9][0-9]*$");
         static readonly Regex HtmlData = new("<script type=\"application/json\" id=\"profile-data\">(?<json>.*?)</script>", RegexOptions.Singleline);
 

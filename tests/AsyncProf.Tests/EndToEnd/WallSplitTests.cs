@@ -1,0 +1,109 @@
+using System;
+using System.Linq;
+using AsyncProf.Tests.Infrastructure;
+using AsyncProf.Weaver;
+using NUnit.Framework;
+
+namespace AsyncProf.Tests.EndToEnd
+{
+    /// <summary>
+    /// Where the wall time went (runningNs, blockedNs, suspendedNs) in a real run: the WhyWall fixture built by the
+    /// real compiler, woven, run with <c>split</c>. Each scenario spends its ~200 ms one way; the tolerances are wide
+    /// because the machine is shared (a spinning thread may be preempted, a timer may fire late).
+    /// </summary>
+    [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
+    public class WallSplitTests
+    {
+        ProfileFile _profile = null!;
+
+        [OneTimeSetUp]
+        public void Run()
+        {
+            var settings = new WeaverSettings();
+            settings.Exclude.Add("WhyWall.Work.*");
+            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "split", settings);
+            var (process, profile) = app.RunProfiled("split");
+            TestContext.Out.WriteLine(process.StdOut);
+            _profile = profile;
+        }
+
+        ProfiledFunction F(string name)
+        {
+            var f = _profile.Function("WhyWall.Scenarios." + name);
+            TestContext.Out.WriteLine($"{f.Name}: wall {f.WallNs / 1e6:0.0} ms = running {f.RunningNs / 1e6:0.0} + blocked {f.BlockedNs / 1e6:0.0} + suspended {f.SuspendedNs / 1e6:0.0}; cpu {f.CpuNs / 1e6:0.0}");
+            Assert.That(f.Calls, Is.EqualTo(1));
+            Assert.That(f.WallNs, Is.GreaterThan(150_000_000L), "each scenario takes about 200 ms");
+            return f;
+        }
+
+        [Test]
+        public void The_parts_add_up_to_the_wall_time_everywhere()
+        {
+            foreach (var n in _profile.Tree)
+            {
+                Assert.That(n.RunningNs + n.BlockedNs + n.SuspendedNs, Is.EqualTo(n.WallNs), $"node {n.Id}");
+                Assert.That(n.RunningNs, Is.LessThanOrEqualTo(n.CpuNs), $"node {n.Id}: running is CPU time");
+                Assert.That(new[] { n.RunningNs, n.BlockedNs, n.SuspendedNs }, Has.All.GreaterThanOrEqualTo(0L));
+            }
+            foreach (var f in _profile.Functions)
+                Assert.That(f.RunningNs + f.BlockedNs + f.SuspendedNs, Is.EqualTo(f.WallNs), f.Name);
+        }
+
+        [Test]
+        public void A_method_that_only_awaits_is_suspended_not_blocked()
+        {
+            var f = F("OnlyAwaits");
+            Assert.That(f.SuspendedNs, Is.GreaterThan(f.WallNs * 7 / 10));
+            // its few segments on a thread can be preempted on a loaded machine (seen: 24 of 230 ms)
+            Assert.That(f.BlockedNs, Is.LessThan(f.WallNs / 4));
+        }
+
+        [Test]
+        public void A_method_that_sleeps_is_blocked()
+        {
+            var f = F("Sleeps");
+            Assert.That(f.SuspendedNs, Is.EqualTo(0), "a sync method never suspends");
+            Assert.That(f.BlockedNs, Is.GreaterThan(f.WallNs * 8 / 10));
+        }
+
+        [Test]
+        public void A_method_waiting_for_a_lock_is_blocked()
+        {
+            var f = F("ContendedLock");
+            Assert.That(f.SuspendedNs, Is.EqualTo(0));
+            // Monitor.Enter spins a little before it sleeps: some of the wait may be CPU
+            Assert.That(f.BlockedNs, Is.GreaterThan(f.WallNs * 6 / 10));
+        }
+
+        [Test]
+        public void Sync_over_async_blocks_its_thread_while_the_async_callee_is_suspended()
+        {
+            var blocker = F("SyncOverAsync");
+            Assert.That(blocker.SuspendedNs, Is.EqualTo(0));
+            Assert.That(blocker.BlockedNs, Is.GreaterThan(blocker.WallNs * 8 / 10));
+            var callee = _profile.Function("WhyWall.Scenarios.DelayedValue");
+            Assert.That(callee.SuspendedNs, Is.GreaterThan(callee.WallNs * 8 / 10), "the callee itself only awaited");
+        }
+
+        [Test]
+        public void A_method_that_computes_is_running()
+        {
+            var f = F("Computes");
+            Assert.That(f.SuspendedNs, Is.EqualTo(0));
+            // on a loaded machine the spinning thread is preempted now and then: that part is off CPU, blocked
+            // (seen: 61 of 205 ms on CPU while the suite's other builds ran on both cores)
+            Assert.That(f.RunningNs, Is.GreaterThan(f.WallNs / 5));
+            Assert.That(f.RunningNs, Is.GreaterThan(_profile.Function("WhyWall.Scenarios.Sleeps").RunningNs * 5), "far more on CPU than the sleeper");
+        }
+
+        [Test]
+        public void The_awaiting_caller_is_suspended_while_its_callees_work()
+        {
+            var all = _profile.Function("WhyWall.Scenarios.RunAll");
+            TestContext.Out.WriteLine($"RunAll: wall {all.WallNs / 1e6:0.0} = {all.RunningNs / 1e6:0.0} + {all.BlockedNs / 1e6:0.0} + {all.SuspendedNs / 1e6:0.0}");
+            // it awaited OnlyAwaits and the Task.Run (~400 ms), and ran Sleeps, ContendedLock, Computes on its thread (~600 ms)
+            Assert.That(all.SuspendedNs, Is.GreaterThan(300_000_000L).And.LessThan(all.WallNs - 450_000_000L));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WhyWall
+{
+    /// <summary>
+    /// <c>WhyWall pipeline MS</c>: three rounds of Parse, Transform and Save, Transform taking MS milliseconds on the
+    /// CPU, so two runs with different MS differ in Transform alone (tests/AsyncProf.Tests/EndToEnd/DiffEndToEndTests.cs).
+    /// <c>WhyWall split</c>: one method for each place wall time goes, one after another
+    /// (tests/AsyncProf.Tests/EndToEnd/WallSplitTests.cs): awaiting, sleeping, waiting for a lock another thread
+    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing.
+    /// </summary>
+    public static class Program
+    {
+        public static async Task<int> Main(string[] args)
+        {
+            if (args.Length == 2 && args[0] == "pipeline")
+            {
+                await Pipeline.Run(int.Parse(args[1], CultureInfo.InvariantCulture));
+                Console.WriteLine("pipeline done");
+                return 0;
+            }
+            if (args.Length == 1 && args[0] == "split")
+            {
+                await Scenarios.RunAll();
+                Console.WriteLine("split done");
+                return 0;
+            }
+            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split");
+            return 2;
+        }
+    }
+
+    public static class Pipeline
+    {
+        public static async Task Run(int transformMs)
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                Parse();
+                await Transform(transformMs);
+                await Save();
+            }
+        }
+
+        static void Parse() => Work.Spin(20);
+
+        static async Task Transform(int ms)
+        {
+            await Task.Yield();
+            Work.Spin(ms);
+        }
+
+        static async Task Save() => await Task.Delay(20);
+    }
+
+    /// <summary>Each takes about 200 ms of wall time, spent in one way.</summary>
+    public static class Scenarios
+    {
+        static readonly object Gate = new object();
+        static int counter;
+
+        public static async Task RunAll()
+        {
+            Sleeps(); // before the first await: on the main thread, not a pool thread
+            await OnlyAwaits();
+            var holder = Work.HoldLock(Gate, 200);
+            ContendedLock();
+            holder.Join();
+            Console.WriteLine("result " + await Task.Run(() => SyncOverAsync()));
+            Computes();
+            await SleepsInAsync();
+        }
+
+        public static async Task OnlyAwaits()
+        {
+            await Task.Delay(100);
+            await Task.Delay(100);
+        }
+
+        public static void Sleeps() => Thread.Sleep(200);
+
+        public static void ContendedLock()
+        {
+            lock (Gate) counter++;
+        }
+
+        /// <summary>Runs on a pool thread and blocks it until DelayedValue's continuation runs on another one.</summary>
+        public static int SyncOverAsync() => DelayedValue().Result;
+
+        static async Task<int> DelayedValue()
+        {
+            await Task.Delay(200);
+            return 42 + counter;
+        }
+
+        public static long Computes() => Work.Spin(200);
+
+        /// <summary>The classic mistake: a sleep, not an await, inside an async method, blocking the pool thread it resumed on.</summary>
+        public static async Task SleepsInAsync()
+        {
+            await Task.Yield();
+            Thread.Sleep(100); // blocks a pool thread
+        }
+    }
+
+    /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>
+    public static class Work
+    {
+        /// <summary>Keeps the thread busy for <paramref name="ms"/> milliseconds of wall time.</summary>
+        public static long Spin(int ms)
+        {
+            var clock = Stopwatch.StartNew();
+            long n = 0;
+            while (clock.ElapsedMilliseconds < ms) n++;
+            return n;
+        }
+
+        /// <summary>Starts a thread that holds <paramref name="gate"/> for <paramref name="ms"/> ms; returns once it holds it.</summary>
+        public static Thread HoldLock(object gate, int ms)
+        {
+            using var held = new ManualResetEventSlim();
+            var thread = new Thread(() =>
+            {
+                lock (gate)
+                {
+                    held.Set();
+                    Thread.Sleep(ms);
+                }
+            });
+            thread.Start();
+            held.Wait();
+            return thread;
+        }
+    }
+}

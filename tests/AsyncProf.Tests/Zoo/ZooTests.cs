@@ -92,9 +92,18 @@ namespace AsyncProf.Tests.Zoo
             // The zoo runs on a single-threaded pump but has WhenAll and parallel sections (Threads): the per-node wall
             // rule does not apply to concurrent calls of one node, the accounting and CPU-within-wall rules do.
             var profile = ZooApp.Run(configuration).Profile;
-            var failures = ProfileInvariants.CallAccountingFailures(profile).Concat(ProfileInvariants.CpuAboveWallFailures(profile)).ToList();
+            var failures = ProfileInvariants.CallAccountingFailures(profile)
+                .Concat(ProfileInvariants.CpuAboveWallFailures(profile).Where(f => !ConcurrentByDesign.Any(name => f.StartsWith("(a) " + name + " ", StringComparison.Ordinal))))
+                .ToList();
             Assert.That(failures, Is.Empty);
         }
+
+        /// <summary>
+        /// Functions that do two things at once, so their inclusive CPU may exceed their wall: RunsWork starts Task.Run
+        /// work and goes on running (its first call JIT-compiles the await machinery for several ms, Debug) while that
+        /// work already runs on a pool thread; the overlap is real CPU on two cores (seen: 83.7 ms of CPU in 73.6 ms).
+        /// </summary>
+        static readonly string[] ConcurrentByDesign = { "AsyncZoo.Threads.RunsWork" };
 
         [Test]
         public void Expectations_are_well_formed()

@@ -41,7 +41,8 @@ namespace AsyncProf.AspNetCore
         {
             // the token never travels further (proxies, header propagation, the app's own logs)
             context.Request.Headers.Remove(AsyncProfHeaders.Trigger);
-            var rejection = token.Count == 1 ? verifier!.Verify(token[0], context.Request.Method, TargetOf(context)) : TriggerRejection.Malformed;
+            string? nonce = null;
+            var rejection = token.Count == 1 ? verifier!.Verify(token[0], context.Request.Method, TargetOf(context), out nonce) : TriggerRejection.Malformed;
             if (context.Request.Path.StartsWithSegments(AsyncProfHeaders.EndpointPrefix))
                 return ProfileEndpoint.Serve(context, service, rejection);
             if (rejection != TriggerRejection.None)
@@ -49,7 +50,7 @@ namespace AsyncProf.AspNetCore
                 logger.LogDebug("AsyncProf: a trigger token was not accepted ({Reason}); the request is served unprofiled", rejection);
                 return next(context);
             }
-            return ProfiledRequest.Run(context, next, service, logger);
+            return ProfiledRequest.Run(context, next, service, logger, profileId: nonce);
         }
 
         /// <summary>The path and query exactly as the request line carried them: what the client signed.</summary>

@@ -54,9 +54,10 @@ namespace AsyncProf.AspNetCore
         public int Count { get { lock (order) return order.Count; } }
         public long Bytes { get { lock (order) return bytes; } }
 
-        public Entry Reserve(string keyId)
+        /// <summary>A place for a profile being recorded, under <paramref name="id"/> (a trigger's single-use nonce) or a random id.</summary>
+        public Entry Reserve(string keyId, string? id = null)
         {
-            var entry = new Entry(Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), keyId);
+            var entry = new Entry(id ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), keyId);
             lock (order)
             {
                 byId[entry.Id] = order.AddLast(entry);

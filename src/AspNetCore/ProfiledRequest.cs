@@ -23,7 +23,8 @@ namespace AsyncProf.AspNetCore
         /// picked by SampleRate, not triggered: nothing in its response changes, and its profile goes to the exporter
         /// rather than the store
         /// </param>
-        public static async Task Run(HttpContext context, RequestDelegate next, AsyncProfService service, ILogger logger, bool sampled = false)
+        /// <param name="profileId">the id to store the profile under (the trigger's nonce), else a random one</param>
+        public static async Task Run(HttpContext context, RequestDelegate next, AsyncProfService service, ILogger logger, bool sampled = false, string? profileId = null)
         {
             var options = service.Options;
             if (!service.TryStartProfiling())
@@ -42,7 +43,7 @@ namespace AsyncProf.AspNetCore
             }
             try
             {
-                var entry = sampled ? null : service.Store.Reserve(service.Verifier!.KeyId);
+                var entry = sampled ? null : service.Store.Reserve(service.Verifier!.KeyId, profileId);
                 var traceId = Activity.Current?.TraceId.ToHexString();
                 var startedUtc = DateTimeOffset.UtcNow;
                 var started = Stopwatch.GetTimestamp();
@@ -60,16 +61,22 @@ namespace AsyncProf.AspNetCore
                         headers.Append("Server-Timing", ServerTiming(scope, Stopwatch.GetElapsedTime(started)));
                         return Task.CompletedTask;
                     });
+                var failed = false;
                 try
                 {
                     await next(context);
+                }
+                catch
+                {
+                    failed = true; // the server answers 500 after this, unless the response had started
+                    throw;
                 }
                 finally
                 {
                     timer.Dispose();
                     scope.Stop();
                     var duration = Stopwatch.GetElapsedTime(started);
-                    var json = Json(context, service, scope, entry?.Id, traceId, duration, logger, out var problem);
+                    var json = Json(context, service, scope, entry?.Id, traceId, duration, failed, logger, out var problem);
                     if (entry != null)
                     {
                         if (json != null) service.Store.Complete(entry, json);
@@ -105,12 +112,12 @@ namespace AsyncProf.AspNetCore
 
         /// <summary>The profile with the request's context, or null and why not (too large, not writable).</summary>
         static byte[]? Json(HttpContext context, AsyncProfService service, ProfilingScope scope, string? profileId, string? traceId,
-            TimeSpan duration, ILogger logger, out string? problem)
+            TimeSpan duration, bool failed, ILogger logger, out string? problem)
         {
             problem = null;
             try
             {
-                var json = WithRequest(scope, RequestContext(context, profileId, traceId, duration));
+                var json = WithRequest(scope, RequestContext(context, profileId, traceId, duration, failed));
                 var max = service.Options.MaxProfileBytes;
                 if (json.Length <= max) return json;
                 problem = $"the profile has {json.Length} bytes, more than MaxProfileBytes ({max})";
@@ -124,14 +131,14 @@ namespace AsyncProf.AspNetCore
         }
 
         /// <summary>The request's part of the profile (docs/profile-schema.md, <c>request</c>).</summary>
-        static JsonObject RequestContext(HttpContext context, string? profileId, string? traceId, TimeSpan duration) => new()
+        static JsonObject RequestContext(HttpContext context, string? profileId, string? traceId, TimeSpan duration, bool failed) => new()
         {
             ["profileId"] = profileId,
             ["method"] = context.Request.Method,
             // the path, not the query: a query string may carry what does not belong in a profile
             ["path"] = context.Request.PathBase.Add(context.Request.Path).Value,
             ["route"] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
-            ["status"] = context.Response.StatusCode,
+            ["status"] = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode,
             ["durationNs"] = (long)(duration.Ticks * 100),
             ["traceId"] = traceId,
         };

@@ -40,9 +40,21 @@ namespace AsyncProf.AspNetCore
 
         public string KeyId => key.Id;
 
-        public TriggerRejection Verify(string? header, string method, string pathAndQuery)
+        public TriggerRejection Verify(string? header, string method, string pathAndQuery) => Verify(header, method, pathAndQuery, out _);
+
+        /// <param name="nonce">the accepted token's nonce (null when rejected): the id its profile is stored under,
+        /// which the client knows even when the response cannot carry it (an unhandled exception's 500 drops headers)</param>
+        public TriggerRejection Verify(string? header, string method, string pathAndQuery, out string? nonce)
         {
-            if (!TriggerToken.TryParse(header, out var token)) return TriggerRejection.Malformed;
+            nonce = null;
+            var rejection = Check(header, method, pathAndQuery, out var token);
+            if (rejection == TriggerRejection.None) nonce = token.Nonce;
+            return rejection;
+        }
+
+        TriggerRejection Check(string? header, string method, string pathAndQuery, out TriggerToken token)
+        {
+            if (!TriggerToken.TryParse(header, out token)) return TriggerRejection.Malformed;
             if (!string.Equals(token.KeyId, key.Id, StringComparison.Ordinal)) return TriggerRejection.WrongKey;
             var expected = TriggerToken.Sign(key.Secret, token.KeyId, method, pathAndQuery, token.ExpiresUnixSeconds, token.Nonce);
             if (!CryptographicOperations.FixedTimeEquals(expected, token.Signature)) return TriggerRejection.BadSignature;

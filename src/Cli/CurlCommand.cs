@@ -46,13 +46,16 @@ namespace AsyncProf.Cli
 
             using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = timeout };
             var request = BuildRequest(parsed, url);
-            Sign(request, key);
+            var nonce = Sign(request, key);
             var response = Send(http, request, url);
             stdout.WriteLine($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
 
-            var id = response.Headers.TryGetValues(TriggerHeaders.Profile, out var ids) ? ids.FirstOrDefault() : null;
-            if (id == null) throw new InputException(WhyNotProfiled(http, url, key, response));
-            var profile = FetchProfile(http, url, key, id);
+            // A profiled response names its profile; one whose headers were dropped (an unhandled exception's 500)
+            // still has it stored under the token's nonce.
+            var named = response.Headers.TryGetValues(TriggerHeaders.Profile, out var ids) ? ids.FirstOrDefault() : null;
+            var id = named ?? nonce;
+            var profile = named != null ? FetchProfile(http, url, key, id) : TryFetchProfile(http, url, key, id)
+                ?? throw new InputException(WhyNotProfiled(http, url, key, response));
 
             var temp = Path.Combine(Path.GetTempPath(), $"asyncprof-curl-{id}.json");
             try
@@ -136,9 +139,14 @@ namespace AsyncProf.Cli
         }
 
         /// <summary>The token covers the method and the path and query exactly as the request line will carry them.</summary>
-        static void Sign(HttpRequestMessage request, TriggerKey key) =>
-            request.Headers.TryAddWithoutValidation(TriggerHeaders.Trigger,
-                TriggerToken.Create(key, request.Method.Method, request.RequestUri!.PathAndQuery, DateTimeOffset.UtcNow + TokenLifetime));
+        /// <returns>the token's nonce: the id the server stores the request's profile under</returns>
+        static string Sign(HttpRequestMessage request, TriggerKey key)
+        {
+            var token = TriggerToken.Create(key, request.Method.Method, request.RequestUri!.PathAndQuery, DateTimeOffset.UtcNow + TokenLifetime);
+            request.Headers.TryAddWithoutValidation(TriggerHeaders.Trigger, token);
+            TriggerToken.TryParse(token, out var parsed);
+            return parsed.Nonce;
+        }
 
         static HttpResponseMessage Send(HttpClient http, HttpRequestMessage request, Uri url)
         {
@@ -178,6 +186,16 @@ namespace AsyncProf.Cli
         static byte[] FetchProfile(HttpClient http, Uri url, TriggerKey key, string id)
         {
             using var fetch = SendSigned(http, url, TriggerHeaders.EndpointPrefix + "/profiles/" + Uri.EscapeDataString(id), key);
+            if (fetch.StatusCode != HttpStatusCode.OK)
+                throw new InputException($"could not fetch profile {id}: HTTP {(int)fetch.StatusCode} ({StatusOf(fetch)})");
+            return fetch.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        }
+
+        /// <summary>The profile stored under <paramref name="id"/>, or null when the server has none by that id (or does not know the key, or runs no AsyncProf): then the request was not profiled.</summary>
+        static byte[]? TryFetchProfile(HttpClient http, Uri url, TriggerKey key, string id)
+        {
+            using var fetch = SendSigned(http, url, TriggerHeaders.EndpointPrefix + "/profiles/" + Uri.EscapeDataString(id), key);
+            if (fetch.StatusCode == HttpStatusCode.NotFound || fetch.StatusCode == HttpStatusCode.Unauthorized) return null;
             if (fetch.StatusCode != HttpStatusCode.OK)
                 throw new InputException($"could not fetch profile {id}: HTTP {(int)fetch.StatusCode} ({StatusOf(fetch)})");
             return fetch.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();

@@ -69,7 +69,7 @@ namespace AsyncProf.Tests.AspNetCore
             var response = await triggered;
             Assert.That(response.IsSuccessStatusCode, Is.True);
             var id = TestServer.ProfileId(response);
-            Assert.That(id, Is.Not.Null.And.Match("^[0-9a-f]{24}$"), "the response names its profile");
+            Assert.That(id, Is.Not.Null.And.Match("^[A-Za-z0-9_-]{22}$"), "the response names its profile: the token's nonce (16 bytes, base64url)");
             Assert.That(server.Service.Store.Count, Is.EqualTo(stored + 1), "one profile, for the signed request");
             foreach (var other in others) Assert.That(TestServer.ProfileId(await other), Is.Null);
 

@@ -33,6 +33,11 @@ namespace AsyncProf.Tests.Cli
                 web.MapGet("/work/{steps:int}", (int steps) => RequestProfilingTests.Work(steps));
                 web.MapPost("/echo", async (Microsoft.AspNetCore.Http.HttpRequest r) => await new StreamReader(r.Body).ReadToEndAsync());
                 web.MapGet("/hold", () => held.Task);
+                web.MapGet("/fail", async () =>
+                {
+                    await RequestProfilingTests.Work(2);
+                    throw new InvalidOperationException("the handler failed");
+                });
             }, o => o.MaxConcurrentProfiles = 1);
             keyFile = Path.Combine(RepoPaths.Scratch, "curl-key-" + Guid.NewGuid().ToString("N").Substring(0, 8));
             File.WriteAllText(keyFile, TestServer.Key + "\n");
@@ -86,6 +91,19 @@ namespace AsyncProf.Tests.Cli
             var pprof = Path.ChangeExtension(output, ".pb.gz");
             Assert.That(Curl(Url("/work/1"), "--key-file", keyFile, "--format", "pprof", "-o", pprof).ExitCode, Is.EqualTo(0));
             Assert.That(new FileInfo(pprof).Length, Is.GreaterThan(0));
+        }
+
+        [Test]
+        public void A_request_that_fails_with_a_500_is_still_fetched_by_its_tokens_nonce()
+        {
+            // Kestrel answers an unhandled exception with a bare 500 and drops the headers that name the profile.
+            var output = Path.Combine(RepoPaths.Scratch, "curl-fail-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".json");
+            var result = Curl(Url("/fail"), "--key-file", keyFile, "-o", output);
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            Assert.That(CliRunner.Lines(result.StdOut)[0], Does.StartWith("HTTP 500"));
+            var profile = ProfileFile.Load(output);
+            Assert.That(profile.Function("Web.Step").Calls, Is.EqualTo(2), "the failed request's own calls");
+            Assert.That(profile.RootElement.GetProperty("request").GetProperty("status").GetInt32(), Is.EqualTo(500));
         }
 
         [Test]

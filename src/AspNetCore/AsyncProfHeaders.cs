@@ -11,7 +11,8 @@ namespace AsyncProf.AspNetCore
 
         /// <summary>
         /// Why a request signed with the right key was not profiled (busy, ...), or why the profile endpoint refused.
-        /// Never sent in answer to a token that does not verify: such a request is served as if untriggered.
+        /// Never sent in answer to a token that does not verify on an app path: such a request is served as if
+        /// untriggered. Under <see cref="EndpointPrefix"/> a refused token gets 401 with the reason here.
         /// </summary>
         public const string Status = TriggerHeaders.Status;
 

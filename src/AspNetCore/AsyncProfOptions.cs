@@ -37,7 +37,7 @@ namespace AsyncProf.AspNetCore
 
         /// <summary>
         /// The share of requests (0 to 1) profiled without a trigger, their profiles pushed to <see cref="Pyroscope"/>
-        /// (which must be set). 0, the default: none. Sampled requests count against MaxConcurrentProfiles.
+        /// (which must be set). 0, the default: none. Sampled requests count against MaxConcurrentProfiles, but leave its last place to triggered ones.
         /// </summary>
         public double SampleRate { get; set; }
 

@@ -28,6 +28,8 @@ namespace AsyncProf.AspNetCore
             }
             if (options.MaxConcurrentProfiles < 1) throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:MaxConcurrentProfiles must be at least 1, not {options.MaxConcurrentProfiles}");
             if (options.MaxDuration <= TimeSpan.Zero) throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:MaxDuration must be positive, not {options.MaxDuration}");
+            if (options.MaxProfileBytes > options.StoreBytes)
+                throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:MaxProfileBytes ({options.MaxProfileBytes}) is more than StoreBytes ({options.StoreBytes}): a profile that large would be evicted as soon as it is stored");
             Store = new ProfileStore(options.StoreCapacity, options.StoreBytes);
         }
 
@@ -37,13 +39,19 @@ namespace AsyncProf.AspNetCore
         /// <summary>Where sampled profiles go, when Pyroscope:Url is set.</summary>
         public PyroscopeExporter? Exporter { get; }
 
-        /// <summary>Takes one of the <see cref="AsyncProfOptions.MaxConcurrentProfiles"/> places, if one is free.</summary>
-        public bool TryStartProfiling()
+        /// <summary>
+        /// Takes one of the <see cref="AsyncProfOptions.MaxConcurrentProfiles"/> places, if one is free. Sampled requests
+        /// leave the last place to triggers (when there is more than one), so a developer's trigger is not refused as
+        /// busy because sampling filled every place.
+        /// </summary>
+        public bool TryStartProfiling(bool sampled = false)
         {
+            var max = Options.MaxConcurrentProfiles;
+            if (sampled && max > 1) max--;
             while (true)
             {
                 var now = Volatile.Read(ref profiling);
-                if (now >= Options.MaxConcurrentProfiles) return false;
+                if (now >= max) return false;
                 if (Interlocked.CompareExchange(ref profiling, now + 1, now) == now) return true;
             }
         }

@@ -6,7 +6,9 @@ namespace AsyncProf.AspNetCore
 {
     /// <summary>
     /// /_asyncprof/: answers only requests that carry a trigger token (others never get here: they go to the app,
-    /// which knows no such path). A token that does not verify gets 401; with a good one,
+    /// which knows no such path). A token that does not verify gets 401 saying whether the key is wrong (so
+    /// <c>asyncprof curl</c> can tell a wrong key from a server without AsyncProf; key ids are not secret, they travel
+    /// in every token); with a good one,
     /// <c>GET /_asyncprof/status</c> says profiling is on and <c>GET /_asyncprof/profiles/{id}</c> serves a profile
     /// triggered with the same key, waiting for it while its request is still running.
     /// </summary>
@@ -19,33 +21,52 @@ namespace AsyncProf.AspNetCore
             var response = context.Response;
             response.Headers.CacheControl = "no-store";
             if (rejection != TriggerRejection.None)
+            {
+                response.Headers.WWWAuthenticate = "AsyncProf";
                 return Answer(context, StatusCodes.Status401Unauthorized, rejection == TriggerRejection.WrongKey
                     ? "refused: the token is not signed with this server's key"
                     : "refused: the token does not verify (altered, expired, reused or malformed)");
+            }
             if (!HttpMethods.IsGet(context.Request.Method))
+            {
+                response.Headers.Allow = "GET";
                 return Answer(context, StatusCodes.Status405MethodNotAllowed, "only GET is served here");
+            }
             var path = context.Request.Path.Value ?? "";
-            if (path == AsyncProfHeaders.EndpointPrefix + "/status")
+            // the middleware matched the prefix case-insensitively, as ASP.NET Core matches paths
+            if (string.Equals(path, AsyncProfHeaders.EndpointPrefix + "/status", StringComparison.OrdinalIgnoreCase))
                 return Answer(context, StatusCodes.Status200OK, "on: key " + service.Verifier!.KeyId);
-            if (path.StartsWith(ProfilesPrefix, StringComparison.Ordinal))
-                return ServeProfile(context, service, path.Substring(ProfilesPrefix.Length));
+            if (path.StartsWith(ProfilesPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var id = path.Substring(ProfilesPrefix.Length);
+                // ids are hex or base64url; anything else is named in no reason header (Kestrel refuses control or non-ASCII characters there)
+                return IsId(id) ? ServeProfile(context, service, id) : Answer(context, StatusCodes.Status404NotFound, "no profile by that id (ids are letters, digits, - and _)");
+            }
             return Answer(context, StatusCodes.Status404NotFound, "no such AsyncProf endpoint (status, profiles/{id})");
         }
 
         static async Task ServeProfile(HttpContext context, AsyncProfService service, string id)
         {
             var entry = service.Store.Find(id);
-            if (entry == null || entry.KeyId != service.Verifier!.KeyId)
+            if (entry == null)
             {
-                await Answer(context, StatusCodes.Status404NotFound, $"no profile {Shorten(id)} (never made, or evicted from the store)");
+                await Answer(context, StatusCodes.Status404NotFound, $"no profile {id} (never made, or evicted from the store)");
                 return;
             }
             // the response named the id before its request finished; give the request time to end
             var wait = service.Options.MaxDuration + TimeSpan.FromSeconds(10);
-            if (await Task.WhenAny(entry.Done, Task.Delay(wait, context.RequestAborted)) != entry.Done)
+            try
+            {
+                await entry.Done.WaitAsync(wait, context.RequestAborted);
+            }
+            catch (TimeoutException)
             {
                 await Answer(context, StatusCodes.Status503ServiceUnavailable, $"profile {id} is still recording");
                 return;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return; // the client went away: nobody reads an answer
             }
             if (entry.Json == null)
             {
@@ -67,6 +88,12 @@ namespace AsyncProf.AspNetCore
             return context.Response.WriteAsync("asyncprof: " + reason + "\n");
         }
 
-        static string Shorten(string id) => id.Length > 40 ? id.Substring(0, 40) + "..." : id;
+        static bool IsId(string id)
+        {
+            if (id.Length == 0 || id.Length > 64) return false;
+            foreach (var c in id)
+                if (!(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '_')) return false;
+            return true;
+        }
     }
 }

@@ -15,15 +15,9 @@ namespace AsyncProf.AspNetCore
     {
         internal sealed class Entry
         {
-            public Entry(string id, string keyId)
-            {
-                Id = id;
-                KeyId = keyId;
-            }
+            public Entry(string id) => Id = id;
 
             public string Id { get; }
-            /// <summary>The key whose token triggered it: only that key may fetch it.</summary>
-            public string KeyId { get; }
             readonly TaskCompletionSource<bool> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
             public Task Done => done.Task;
             /// <summary>The asyncprof/1 JSON, once finished, unless <see cref="Refusal"/> says why there is none.</summary>
@@ -55,11 +49,13 @@ namespace AsyncProf.AspNetCore
         public long Bytes { get { lock (order) return bytes; } }
 
         /// <summary>A place for a profile being recorded, under <paramref name="id"/> (a trigger's single-use nonce) or a random id.</summary>
-        public Entry Reserve(string keyId, string? id = null)
+        public Entry Reserve(string? id = null)
         {
-            var entry = new Entry(id ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant(), keyId);
+            var entry = new Entry(id ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant());
             lock (order)
             {
+                // a nonce is single-use only while its token is unexpired: a key holder may sign it again later
+                if (byId.TryGetValue(entry.Id, out var earlier)) Remove(earlier);
                 byId[entry.Id] = order.AddLast(entry);
                 EvictWhileOver();
             }
@@ -71,7 +67,7 @@ namespace AsyncProf.AspNetCore
         {
             lock (order)
             {
-                if (!byId.ContainsKey(entry.Id)) { entry.Finish(null, "evicted from the profile store before it was finished"); return; }
+                if (!byId.TryGetValue(entry.Id, out var node) || node.Value != entry) { entry.Finish(null, "evicted from the profile store before it was finished"); return; }
                 entry.Finish(json, null);
                 bytes += json.Length;
                 EvictWhileOver();
@@ -95,14 +91,16 @@ namespace AsyncProf.AspNetCore
             while (node != null && (order.Count > capacity || bytes > maxBytes))
             {
                 var next = node.Next;
-                if (node.Value.Finished) // a reserved profile still recording is never evicted: its request is running
-                {
-                    bytes -= node.Value.Json?.Length ?? 0;
-                    byId.Remove(node.Value.Id);
-                    order.Remove(node);
-                }
+                if (node.Value.Finished) Remove(node); // a reserved profile still recording is never evicted: its request is running
                 node = next;
             }
+        }
+
+        void Remove(LinkedListNode<Entry> node)
+        {
+            bytes -= node.Value.Json?.Length ?? 0;
+            byId.Remove(node.Value.Id);
+            order.Remove(node);
         }
     }
 }

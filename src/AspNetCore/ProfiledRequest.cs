@@ -27,7 +27,7 @@ namespace AsyncProf.AspNetCore
         public static async Task Run(HttpContext context, RequestDelegate next, AsyncProfService service, ILogger logger, bool sampled = false, string? profileId = null)
         {
             var options = service.Options;
-            if (!service.TryStartProfiling())
+            if (!service.TryStartProfiling(sampled))
             {
                 if (!sampled)
                 {
@@ -43,7 +43,7 @@ namespace AsyncProf.AspNetCore
             }
             try
             {
-                var entry = sampled ? null : service.Store.Reserve(service.Verifier!.KeyId, profileId);
+                var entry = sampled ? null : service.Store.Reserve(profileId);
                 var traceId = Activity.Current?.TraceId.ToHexString();
                 var startedUtc = DateTimeOffset.UtcNow;
                 var started = Stopwatch.GetTimestamp();
@@ -58,7 +58,8 @@ namespace AsyncProf.AspNetCore
                     {
                         var headers = context.Response.Headers;
                         headers[AsyncProfHeaders.Profile] = entry.Id;
-                        headers.Append("Server-Timing", ServerTiming(scope, Stopwatch.GetElapsedTime(started)));
+                        try { headers.Append("Server-Timing", ServerTiming(scope, Stopwatch.GetElapsedTime(started))); }
+                        catch (Exception e) { logger.LogWarning(e, "AsyncProf could not sum up request {Request} for Server-Timing", context.TraceIdentifier); }
                         return Task.CompletedTask;
                     });
                 var failed = false;

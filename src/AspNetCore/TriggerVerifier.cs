@@ -61,7 +61,7 @@ namespace AsyncProf.AspNetCore
             var nowSeconds = now().ToUnixTimeSeconds();
             if (token.ExpiresUnixSeconds < nowSeconds) return TriggerRejection.Expired;
             if (token.ExpiresUnixSeconds > nowSeconds + maxLifetimeSeconds + SkewSeconds) return TriggerRejection.TooFarAhead;
-            return nonces.TryUse(token.Nonce, token.ExpiresUnixSeconds, nowSeconds) ? TriggerRejection.None : TriggerRejection.Replayed;
+            return nonces.TryUse(token.Nonce, token.ExpiresUnixSeconds, () => now().ToUnixTimeSeconds()) ? TriggerRejection.None : TriggerRejection.Replayed;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text;
@@ -50,11 +49,12 @@ namespace AsyncProf.Cli
             var response = Send(http, request, url);
             stdout.WriteLine($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
 
-            // A profiled response names its profile; one whose headers were dropped (an unhandled exception's 500)
-            // still has it stored under the token's nonce.
-            var named = response.Headers.TryGetValues(TriggerHeaders.Profile, out var ids) ? ids.FirstOrDefault() : null;
-            var id = named ?? nonce;
-            var profile = named != null ? FetchProfile(http, url, key, id) : TryFetchProfile(http, url, key, id)
+            // The server stores a profiled request's profile under the token's nonce, which this side chose: the id the
+            // response names is only a confirmation (an unhandled exception's 500 drops it), and never becomes a file
+            // name, since a hostile server could name "../x".
+            var id = nonce;
+            var named = response.Headers.Contains(TriggerHeaders.Profile);
+            var profile = named ? FetchProfile(http, url, key, id) : TryFetchProfile(http, url, key, id)
                 ?? throw new InputException(WhyNotProfiled(http, url, key, response));
 
             var temp = Path.Combine(Path.GetTempPath(), $"asyncprof-curl-{id}.json");

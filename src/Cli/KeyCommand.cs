@@ -15,7 +15,7 @@ namespace AsyncProf.Cli
             var parsed = ArgumentParser.Parse("key", args, System.Array.Empty<OptionSpec>());
             if (parsed.Positionals.Count != 1 || parsed.Positionals[0] != "new")
                 throw new UsageException("key takes one subcommand: 'asyncprof key new' (see 'asyncprof key --help')");
-            stdout.WriteLine(TriggerKey.New().ToString());
+            stdout.WriteLine(TriggerKey.New().ToKeyText());
             return ExitCodes.Success;
         }
     }

@@ -101,7 +101,7 @@ namespace ThroughputLoad
             psi.ArgumentList.Add(dll);
             psi.ArgumentList.Add("--urls");
             psi.ArgumentList.Add("http://127.0.0.1:0");
-            psi.Environment["AsyncProf__Key"] = key.ToString();
+            psi.Environment["AsyncProf__Key"] = key.ToKeyText();
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             psi.Environment.Remove("ASYNCPROF_OUTPUT");
             var process = Process.Start(psi)!;

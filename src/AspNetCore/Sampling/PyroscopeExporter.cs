@@ -28,7 +28,10 @@ namespace AsyncProf.AspNetCore
     {
         readonly PyroscopeOptions options;
         readonly Channel<SampledProfile> queue;
+        static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+
         readonly HttpClient http;
+        readonly string server;
         readonly string application;
         readonly ILogger logger;
         long dropped, sent, failed;
@@ -38,7 +41,7 @@ namespace AsyncProf.AspNetCore
             this.options = options;
             this.logger = logger;
             if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
-                throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:Pyroscope:Url: '{options.Url}' is not an http:// or https:// address");
+                throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:Pyroscope:Url: '{WithoutCredentials(options.Url)}' is not an http:// or https:// address");
             if (options.QueueCapacity < 1 || options.MaxAttempts < 1)
                 throw new InvalidOperationException($"{AsyncProfOptions.SectionName}:Pyroscope: QueueCapacity and MaxAttempts must be at least 1");
             queue = Channel.CreateBounded<SampledProfile>(new BoundedChannelOptions(options.QueueCapacity)
@@ -46,6 +49,9 @@ namespace AsyncProf.AspNetCore
                 FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuses when full, so the drop is counted
                 SingleReader = true,
             });
+            // "ingest" resolves against the base's last segment: a base without a trailing / would lose it
+            if (!url.AbsolutePath.EndsWith("/", StringComparison.Ordinal)) url = new Uri(url.GetLeftPart(UriPartial.Path) + "/" + url.Query);
+            server = new UriBuilder(url) { UserName = "", Password = "", Query = "" }.Uri.ToString(); // for logs: never the credentials a URL may carry
             http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = url, Timeout = options.Timeout };
             application = options.ApplicationName ?? System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app";
         }
@@ -104,11 +110,11 @@ namespace AsyncProf.AspNetCore
                 if (attempt >= options.MaxAttempts || retry == false)
                 {
                     Interlocked.Increment(ref failed);
-                    logger.LogWarning("AsyncProf: a sampled profile was not accepted by {Server} after {Attempts} attempt(s); it is dropped", http.BaseAddress, attempt);
+                    logger.LogWarning("AsyncProf: a sampled profile was not accepted by {Server} after {Attempts} attempt(s); it is dropped", server, attempt);
                     return;
                 }
                 await Task.Delay(delay, stop);
-                delay += delay;
+                delay = delay < MaxRetryDelay / 2 ? delay + delay : MaxRetryDelay; // doubling without a cap would overflow Task.Delay
             }
         }
 
@@ -159,6 +165,16 @@ namespace AsyncProf.AspNetCore
         {
             base.Dispose();
             http.Dispose();
+        }
+
+        /// <summary>A URL as it may be logged: whatever stands before an @ (user:password) is left out.</summary>
+        static string? WithoutCredentials(string? url)
+        {
+            var at = url?.LastIndexOf('@') ?? -1;
+            if (at < 0) return url;
+            var scheme = url!.IndexOf("://", StringComparison.Ordinal);
+            var start = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+            return url.Substring(0, start) + "***" + url.Substring(at);
         }
     }
 }

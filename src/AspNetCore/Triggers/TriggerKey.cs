@@ -55,6 +55,10 @@ namespace AsyncProf.AspNetCore
 
         static string Shorten(string s) => s.Length > 40 ? s.Substring(0, 40) + "..." : s;
 
-        public override string ToString() => Id + ":" + Convert.ToBase64String(Secret);
+        /// <summary>The key as <c>asyncprof key new</c> prints it and <see cref="Parse"/> reads it: id and secret.</summary>
+        public string ToKeyText() => Id + ":" + Convert.ToBase64String(Secret);
+
+        /// <summary>The key id only: a key that ends up in a log or an exception message does not give its secret away.</summary>
+        public override string ToString() => Id;
     }
 }

@@ -29,7 +29,7 @@ namespace AsyncProf.Tests.AspNetCore
         public void An_untriggered_request_allocates_nothing_in_the_middleware(bool keyConfigured)
         {
             var calls = 0;
-            var middleware = Middleware(keyConfigured ? TestServer.Key.ToString() : null, _ => { calls++; return Task.CompletedTask; });
+            var middleware = Middleware(keyConfigured ? TestServer.Key.ToKeyText() : null, _ => { calls++; return Task.CompletedTask; });
             var context = new DefaultHttpContext();
             context.Request.Method = "GET";
             context.Request.Path = "/orders/1";
@@ -42,7 +42,7 @@ namespace AsyncProf.Tests.AspNetCore
         public void The_measurement_sees_an_allocation_when_there_is_one()
         {
             // the control: a next delegate that allocates is counted
-            var middleware = Middleware(TestServer.Key.ToString(), _ => Task.FromResult(new object()));
+            var middleware = Middleware(TestServer.Key.ToKeyText(), _ => Task.FromResult(new object()));
             var context = new DefaultHttpContext();
             Assert.That(AllocatedBy(middleware, context, 100), Is.GreaterThan(0));
         }

@@ -88,6 +88,38 @@ namespace AsyncProf.Tests.AspNetCore
         }
 
         [Test]
+        public async Task A_refusal_names_its_scheme_and_a_wrong_method_the_one_allowed()
+        {
+            var (_, refused) = await server.Fetch(id, TriggerKey.New());
+            Assert.That(refused.Headers.WwwAuthenticate.ToString(), Is.EqualTo("AsyncProf"), "RFC 9110: a 401 names how to authenticate");
+            var post = await server.Client.SendAsync(TestServer.Signed(HttpMethod.Post, "/_asyncprof/status"));
+            Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+            Assert.That(post.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET" }));
+        }
+
+        [Test]
+        public async Task The_endpoint_matches_its_path_as_case_insensitively_as_the_middleware_does()
+        {
+            var status = await server.Client.SendAsync(TestServer.Signed(HttpMethod.Get, "/_AsyncProf/Status"));
+            Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var (profile, _) = await server.Fetch(id, pathPrefix: "/_ASYNCPROF/PROFILES/");
+            Assert.That(profile, Is.Not.Null);
+        }
+
+        [TestCase("..%2F..%2Fetc")]
+        [TestCase("x%0D%0AX-Injected:%201")]
+        [TestCase("caf%C3%A9")]
+        public async Task An_id_that_is_not_one_is_refused_without_being_echoed(string id)
+        {
+            var (profile, response) = await server.Fetch(id);
+            Assert.That(profile, Is.Null);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            var reason = string.Join("", response.Headers.GetValues(AsyncProfHeaders.Status));
+            Assert.That(reason, Does.Contain("no profile by that id"));
+            Assert.That(response.Headers.Contains("X-Injected"), Is.False);
+        }
+
+        [Test]
         public async Task The_store_keeps_the_newest_profiles_up_to_its_capacity()
         {
             var ids = new string[4];

@@ -118,7 +118,7 @@ namespace AsyncProf.Tests.AspNetCore
         public async Task The_key_is_read_from_the_AsyncProf_section_of_configuration_such_as_the_environment()
         {
             var key = TriggerKey.New();
-            Environment.SetEnvironmentVariable("AsyncProf__Key", key.ToString());
+            Environment.SetEnvironmentVariable("AsyncProf__Key", key.ToKeyText());
             try
             {
                 await using var configured = await TestServer.Start(web => web.MapGet("/", () => "ok"), o => { },
@@ -141,7 +141,7 @@ namespace AsyncProf.Tests.AspNetCore
             await using var configured = await TestServer.Start(web => web.MapGet("/", () => "ok"), o => { }, b =>
                 b.Configuration.AddInMemoryCollection(new System.Collections.Generic.Dictionary<string, string?>
                 {
-                    ["AsyncProf:Key"] = key.ToString(),
+                    ["AsyncProf:Key"] = key.ToKeyText(),
                     ["AsyncProf:MaxConcurrentProfiles"] = "7",
                     ["AsyncProf:MaxDuration"] = "00:00:04",
                     ["AsyncProf:SampleRate"] = "0.25",
@@ -181,7 +181,7 @@ namespace AsyncProf.Tests.AspNetCore
         {
             var builder = TestServer.Loopback();
             await using var web = builder.Build();
-            web.UseAsyncProf(o => o.Key = TestServer.Key.ToString());
+            web.UseAsyncProf(o => o.Key = TestServer.Key.ToKeyText());
             web.MapGet("/work/{steps:int}", (int steps) => Work(steps));
             await web.StartAsync();
             var address = web.Urls.First();

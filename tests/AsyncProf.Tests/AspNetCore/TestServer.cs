@@ -49,7 +49,7 @@ namespace AsyncProf.Tests.AspNetCore
             var builder = Loopback();
             builder.Services.AddAsyncProf(o =>
             {
-                o.Key ??= Key.ToString();
+                o.Key ??= Key.ToKeyText();
                 configure?.Invoke(o);
             });
             build?.Invoke(builder);
@@ -81,11 +81,11 @@ namespace AsyncProf.Tests.AspNetCore
         }
 
         /// <summary>Fetches a profile with a request signed by <paramref name="key"/>; null and the response when it is not served.</summary>
-        public async Task<(ProfileFile? Profile, HttpResponseMessage Response)> Fetch(string id, TriggerKey? key = null)
+        public async Task<(ProfileFile? Profile, HttpResponseMessage Response)> Fetch(string id, TriggerKey? key = null, string? pathPrefix = null)
         {
-            var response = await Client.SendAsync(Signed(HttpMethod.Get, AsyncProfHeaders.EndpointPrefix + "/profiles/" + id, key));
+            var response = await Client.SendAsync(Signed(HttpMethod.Get, (pathPrefix ?? AsyncProfHeaders.EndpointPrefix + "/profiles/") + id, key));
             if (!response.IsSuccessStatusCode) return (null, response);
-            var file = Path.Combine(RepoPaths.Scratch, "aspnetcore-profiles", id + ".json");
+            var file = Path.Combine(RepoPaths.Scratch, "aspnetcore-profiles", Guid.NewGuid().ToString("N") + ".json");
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
             return (ProfileFile.Load(file), response);

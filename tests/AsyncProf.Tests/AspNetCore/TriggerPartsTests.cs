@@ -12,12 +12,12 @@ namespace AsyncProf.Tests.AspNetCore
         public void A_new_key_reads_back_as_itself()
         {
             var key = TriggerKey.New();
-            var text = key.ToString();
+            var text = key.ToKeyText();
             Assert.That(text, Does.Match("^k[0-9a-f]{8}:[A-Za-z0-9+/]{43}=$"));
             var back = TriggerKey.Parse(text + "\n");
             Assert.That(back.Id, Is.EqualTo(key.Id));
             Assert.That(back.Secret, Is.EqualTo(key.Secret));
-            Assert.That(TriggerKey.New().ToString(), Is.Not.EqualTo(text));
+            Assert.That(TriggerKey.New().ToKeyText(), Is.Not.EqualTo(text));
         }
 
         [TestCase("nocolon", "expected <id>:<base64 secret>")]
@@ -73,12 +73,59 @@ namespace AsyncProf.Tests.AspNetCore
         }
 
         [Test]
+        public void A_replay_in_the_second_its_token_expires_is_refused_even_if_its_nonce_was_just_forgotten()
+        {
+            var cache = new NonceCache(4);
+            Assert.That(cache.TryUse("a", 100, () => 100), Is.True, "valid through its expiry second");
+            Assert.That(cache.TryUse("b", 200, () => 101), Is.True, "a later request forgets a, which expired at 100");
+            // the replay verified its expiry at 100, but reaches the cache after the purge: the clock is read there
+            Assert.That(cache.TryUse("a", 100, () => 101), Is.False);
+        }
+
+        [Test]
+        public void Sampling_leaves_the_last_profiling_place_to_triggers()
+        {
+            var service = new AsyncProfService(new AsyncProfOptions { MaxConcurrentProfiles = 3 });
+            Assert.That(service.TryStartProfiling(sampled: true), Is.True);
+            Assert.That(service.TryStartProfiling(sampled: true), Is.True);
+            Assert.That(service.TryStartProfiling(sampled: true), Is.False, "the third place is kept for a trigger");
+            Assert.That(service.TryStartProfiling(), Is.True);
+            Assert.That(service.TryStartProfiling(), Is.False, "all three taken");
+            Assert.That(new AsyncProfService(new AsyncProfOptions { MaxConcurrentProfiles = 1 }).TryStartProfiling(sampled: true), Is.True,
+                "with one place there is nothing to keep back");
+        }
+
+        [Test]
+        public void A_store_smaller_than_one_profile_is_refused_at_startup()
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => new AsyncProfService(new AsyncProfOptions { MaxProfileBytes = 10_000, StoreBytes = 5_000 }));
+            Assert.That(e!.Message, Does.Contain("MaxProfileBytes").And.Contain("StoreBytes"));
+        }
+
+        [Test]
+        public void A_reused_id_replaces_the_earlier_profile_and_evicting_nothing_loses_the_new_one()
+        {
+            var store = new ProfileStore(capacity: 2, maxBytes: 1000);
+            var first = store.Reserve("n1");
+            store.Complete(first, new byte[10]);
+            var again = store.Reserve("n1"); // the key holder signed the nonce again once its token expired
+            store.Complete(again, new byte[20]);
+            Assert.That(store.Count, Is.EqualTo(1));
+            Assert.That(store.Bytes, Is.EqualTo(20));
+            store.Complete(store.Reserve("n2"), new byte[10]);
+            store.Complete(store.Reserve("n3"), new byte[10]); // evicts the oldest: n1's newer entry, not a stale node
+            Assert.That(store.Find("n1"), Is.Null);
+            Assert.That(store.Count, Is.EqualTo(2));
+            Assert.That(store.Bytes, Is.EqualTo(20));
+        }
+
+        [Test]
         public void The_store_evicts_the_oldest_finished_profiles_past_its_bytes()
         {
             var store = new ProfileStore(capacity: 10, maxBytes: 250);
-            var a = store.Reserve("k");
-            var b = store.Reserve("k");
-            var c = store.Reserve("k");
+            var a = store.Reserve();
+            var b = store.Reserve();
+            var c = store.Reserve();
             store.Complete(a, new byte[100]);
             store.Complete(c, new byte[100]);
             Assert.That(store.Count, Is.EqualTo(3), "b is still recording");

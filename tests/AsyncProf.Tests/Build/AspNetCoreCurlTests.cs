@@ -36,9 +36,9 @@ namespace AsyncProf.Tests.Build
 
             var key = TriggerKey.New();
             var keyFile = sample.PathOf("asyncprof.key");
-            File.WriteAllText(keyFile, key + "\n");
+            File.WriteAllText(keyFile, key.ToKeyText() + "\n");
             var profilePath = sample.PathOf("curl-profile.json");
-            using var server = new ServerProcess(Path.Combine(bin, "Shop.Web.dll"), new Dictionary<string, string?> { ["AsyncProf__Key"] = key.ToString() });
+            using var server = new ServerProcess(Path.Combine(bin, "Shop.Web.dll"), new Dictionary<string, string?> { ["AsyncProf__Key"] = key.ToKeyText() });
             var address = server.WaitUntilListening(TimeSpan.FromSeconds(60));
             using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
             Assert.That(await http.GetStringAsync("/orders/1"), Does.Contain("\"id\":1"), "the server serves");

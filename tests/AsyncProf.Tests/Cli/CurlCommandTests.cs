@@ -40,7 +40,7 @@ namespace AsyncProf.Tests.Cli
                 });
             }, o => o.MaxConcurrentProfiles = 1);
             keyFile = Path.Combine(RepoPaths.Scratch, "curl-key-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            File.WriteAllText(keyFile, TestServer.Key + "\n");
+            File.WriteAllText(keyFile, TestServer.Key.ToKeyText() + "\n");
         }
 
         [OneTimeTearDown]
@@ -82,7 +82,7 @@ namespace AsyncProf.Tests.Cli
         {
             var output = Path.Combine(RepoPaths.Scratch, "curl-" + Guid.NewGuid().ToString("N").Substring(0, 8) + ".json");
             var result = ProcessRunner.Run("dotnet", new[] { CliRunner.ToolPath, "curl", Url("/work/4"), "-o", output },
-                environment: new System.Collections.Generic.Dictionary<string, string?> { ["ASYNCPROF_KEY"] = TestServer.Key.ToString() });
+                environment: new System.Collections.Generic.Dictionary<string, string?> { ["ASYNCPROF_KEY"] = TestServer.Key.ToKeyText() });
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
             var profile = ProfileFile.Load(output);
             Assert.That(profile.Function("Web.Step").Calls, Is.EqualTo(4));
@@ -118,7 +118,7 @@ namespace AsyncProf.Tests.Cli
         public void A_wrong_key_is_one_clear_line()
         {
             var wrong = Path.Combine(RepoPaths.Scratch, "curl-wrong-key-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-            File.WriteAllText(wrong, TriggerKey.New().ToString());
+            File.WriteAllText(wrong, TriggerKey.New().ToKeyText());
             var result = Curl(Url("/work/1"), "--key-file", wrong);
             Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
             Assert.That(CliRunner.Lines(result.StdErr).Single(), Does.StartWith("asyncprof: ").And.Contain("refused key"));

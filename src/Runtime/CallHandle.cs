@@ -120,7 +120,7 @@ namespace AsyncProf
         }
 
         /// <summary>The callee that completed last during the suspension that ends now, if one did.</summary>
-        public CallNode? TakeLastCallee() => Interlocked.Exchange(ref lastCallee, null);
+        public CallNode? TakeLastCallee() => Volatile.Read(ref lastCallee) == null ? null : Interlocked.Exchange(ref lastCallee, null); // mostly null: no locked op then
 
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;

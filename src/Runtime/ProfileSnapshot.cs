@@ -307,7 +307,6 @@ namespace AsyncProf
                 f.Detached += n.Detached;
                 f.Unobserved += n.Unobserved;
                 f.CriticalCount += n.CriticalCount;
-                f.CriticalNs += n.CriticalNs;
 
                 int? caller = n.ParentIndex < 0 ? (int?)null : byGlobalId[Nodes[n.ParentIndex].FunctionId].Id;
                 if (!edges.TryGetValue((caller, f.Id), out var e))
@@ -322,6 +321,7 @@ namespace AsyncProf
                 f.RunningNs += n.RunningNs;
                 f.BlockedNs += n.BlockedNs;
                 f.SuspendedNs += n.SuspendedNs;
+                f.CriticalNs += n.CriticalNs; // a time, like wall: a recursive call's inner waits lie within its outer ones
                 f.CpuNs += n.CpuNs;
                 f.AllocBytes += n.AllocBytes;
                 e.WallNs += n.WallNs;

@@ -23,6 +23,8 @@ namespace AsyncProf
         public long SuspendedTicks;
         /// <summary>Critical path: how often a call of this node was the last callee its caller's resumption waited for, and that suspension's ticks.</summary>
         public long CriticalCount, CriticalTicks;
+        /// <summary>Reached as queued work (Task.Run, the thread pool, a new thread) under its logical caller, whose thread it did not run on.</summary>
+        public bool Queued;
 
         /// <summary>Where a thread gathers this node's sync-call counters (see ThreadRecorder.CountStart).</summary>
         public readonly int CountSlot = (int)((uint)Interlocked.Increment(ref created) % ThreadRecorder.PendingSlots);

@@ -33,6 +33,7 @@ namespace AsyncProf
             public int NearestSameAncestor = -1;
             public int Lane; // index of the detached node it hangs under, or -1
             public long RecordedSuspendedNs; // its completed calls' suspended time, before SplitWall bounds it
+            public bool Queued; // reached as queued work under its logical caller (see CallNode.Queued)
         }
 
         internal sealed class Function : Figures
@@ -137,6 +138,7 @@ namespace AsyncProf
                 node.AllocBytes = node.SelfAllocBytes;
                 node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
                 node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
+                node.Queued = cn.Queued;
                 node.CriticalNs = (long)(Volatile.Read(ref cn.CriticalTicks) * Clock.TicksToNs);
                 var index = Nodes.Count;
                 Nodes.Add(node);
@@ -232,15 +234,26 @@ namespace AsyncProf
         /// <summary>
         /// Each node's wall time split three ways (after the probe correction, so the parts add up to the wall time
         /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, running up to the
-        /// node's inclusive CPU time, blocked for what is left (sleeping, waiting on a lock or on I/O, .Result).
+        /// CPU time of the node and of its callees that ran on its threads, blocked for what is left (sleeping,
+        /// waiting on a lock or on I/O, .Result). Queued work (Task.Run) ran on other threads: its CPU is in the
+        /// node's inclusive CPU but cannot have filled the node's own time on a thread.
         /// </summary>
         void SplitWall()
         {
-            foreach (var n in Nodes)
+            // CPU of queued work anywhere below a node, summed as SumInclusive summed CPU (children before parents)
+            var queuedCpu = new long[Nodes.Count];
+            for (var i = Nodes.Count - 1; i >= 0; i--)
             {
+                var n = Nodes[i];
+                if (n.ParentIndex < 0 || n.Detached > 0) continue;
+                queuedCpu[n.ParentIndex] += n.Queued ? n.CpuNs : queuedCpu[i];
+            }
+            for (var i = 0; i < Nodes.Count; i++)
+            {
+                var n = Nodes[i];
                 n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
                 var onThread = n.WallNs - n.SuspendedNs;
-                n.RunningNs = Math.Min(n.CpuNs, onThread);
+                n.RunningNs = Math.Min(Math.Max(0, n.CpuNs - queuedCpu[i]), onThread);
                 n.BlockedNs = onThread - n.RunningNs;
             }
         }

@@ -134,7 +134,7 @@ namespace AsyncProf
             {
                 var t = ThreadRecorder.Begin(s, out var now);
                 if (t == null) return 0; // this thread has no room for another session's frames
-                var node = Parent(s, t, out var parentCallId, out var parentHandle).Child(functionId, t);
+                var node = Callee(s, t, functionId, out var parentCallId, out var parentHandle);
                 t.CountStart(node);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
                 return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
@@ -238,7 +238,7 @@ namespace AsyncProf
                 if (t == null) return; // no room on this thread: the call is not recorded
                 if (!resumes)
                 {
-                    node = Parent(s, t, out var parentCallId, out var parentHandle).Child(functionId, t);
+                    node = Callee(s, t, functionId, out var parentCallId, out var parentHandle);
                     Interlocked.Increment(ref node.Started);
                     call.Node = node;
                     call.StartTimestamp = now;
@@ -360,28 +360,31 @@ namespace AsyncProf
         }
 
         /// <summary>
-        /// The innermost profiled frame on this thread, else the logical caller flowed to it, else the root; with the
-        /// caller's handle where it has one (an async caller, the logical caller).
+        /// The node of a call of <paramref name="functionId"/> starting now: under the innermost profiled frame on this
+        /// thread, else under the logical caller flowed to it (then marked as queued work), else under the root; with
+        /// the caller's handle where it has one (an async caller, the logical caller).
         /// </summary>
-        static CallNode Parent(Session s, ThreadRecorder t, out long parentCallId, out CallHandle? parentHandle)
+        static CallNode Callee(Session s, ThreadRecorder t, int functionId, out long parentCallId, out CallHandle? parentHandle)
         {
             var top = t.Top;
             if (top != null)
             {
                 parentCallId = t.TopCallId;
                 parentHandle = t.TopHandle;
-                return top;
+                return top.Child(functionId, t);
             }
             var logical = LogicalCaller.Value;
             if (logical != null && logical.Node.Session == s)
             {
                 parentCallId = logical.CallId;
                 parentHandle = logical;
-                return logical.Node;
+                var queued = logical.Node.Child(functionId, t);
+                if (!queued.Queued) queued.Queued = true; // its CPU is not its caller's thread's (the wall split)
+                return queued;
             }
             parentCallId = 0;
             parentHandle = null;
-            return s.Root;
+            return s.Root.Child(functionId, t);
         }
 
         /// <summary>Makes this async call the logical caller of whatever its body queues (see <see cref="LogicalCaller"/>).</summary>

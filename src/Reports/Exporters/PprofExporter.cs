@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Exporters
 {

@@ -4,8 +4,8 @@ using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Text;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Html
 {

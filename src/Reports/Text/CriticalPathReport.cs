@@ -23,7 +23,7 @@ namespace AsyncProf.Reports.Text
             while (node != null)
             {
                 path.Add(node);
-                node = profile.Children(node).Where(c => c.CriticalNs > 0)
+                node = profile.CallTree.Children(node).Where(c => c.CriticalNs > 0)
                     .OrderByDescending(c => c.CriticalNs).ThenByDescending(c => c.CriticalCount).ThenBy(c => c.Id).FirstOrDefault();
             }
             return path;
@@ -55,7 +55,7 @@ namespace AsyncProf.Reports.Text
                     continue;
                 }
                 var parent = path[i - 1];
-                var others = profile.Children(parent).Where(c => c.Id != n.Id && c.CriticalCount > 0)
+                var others = profile.CallTree.Children(parent).Where(c => c.Id != n.Id && c.CriticalCount > 0)
                     .OrderByDescending(c => c.CriticalNs)
                     .Select(c => $"{profile.Function(c.Function).Name} ({Units.Count(c.CriticalCount)}x last)");
                 table.Row(name, Units.Duration(n.WallNs), $"{Units.Count(n.CriticalCount)} of {Units.Count(parent.Suspends)} resumptions",

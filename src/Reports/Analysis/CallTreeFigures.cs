@@ -136,6 +136,14 @@ namespace AsyncProf.Reports.Analysis
         /// <summary>Function-level caller → callee totals (<see cref="CallEdge"/>), computed from the tree.</summary>
         public IReadOnlyList<CallEdge> Edges { get; }
 
+        /// <summary>
+        /// <see cref="Edges"/> per caller and callee, detached calls added to attached ones, in order of first
+        /// appearance: the shape of the profile's own <c>edges</c>, which the runtime derives from the tree by the same
+        /// rule, so on a profile it wrote the two agree. <see cref="CallEdge.Detached"/> is true when every call was.
+        /// </summary>
+        public IReadOnlyList<CallEdge> EdgesPerPair => _edgesPerPair ??= MergeDetached(Edges);
+        IReadOnlyList<CallEdge>? _edgesPerPair;
+
         /// <summary>The frames every format draws (see <see cref="CallFrame"/>), a parent before its children.</summary>
         public IReadOnlyList<CallFrame> Frames { get; }
         /// <summary>Root frames: the profile's roots, then a lane per function that started detached work, in order of appearance.</summary>
@@ -208,6 +216,18 @@ namespace AsyncProf.Reports.Analysis
 
         /// <summary>Whether the profile has detached work, collapsed recursion or frames below the depth limit.</summary>
         public bool Has(FrameKind kind) => Frames.Any(f => f.Kind == kind);
+
+        static List<CallEdge> MergeDetached(IReadOnlyList<CallEdge> edges) =>
+            edges.GroupBy(e => (e.Caller, e.Callee)).Select(g => g.Count() == 1 ? g.First() : new CallEdge
+            {
+                Caller = g.Key.Caller, Callee = g.Key.Callee, Detached = g.All(e => e.Detached),
+                Calls = g.Aggregate(0L, (s, e) => Sat(s + e.Calls)),
+                WallNs = g.Aggregate(0L, (s, e) => Sat(s + e.WallNs)),
+                AttributedWallNs = g.Aggregate(0L, (s, e) => Sat(s + e.AttributedWallNs)),
+                AttributedSplit = g.Aggregate(default(WallSplit), (s, e) => s + e.AttributedSplit),
+                CpuNs = g.Aggregate(0L, (s, e) => Sat(s + e.CpuNs)),
+                AllocBytes = g.Aggregate(0L, (s, e) => Sat(s + e.AllocBytes)),
+            }).ToList();
 
         /// <summary>
         /// Per (caller function, callee function, detached or not): calls sum over every node of the callee under the

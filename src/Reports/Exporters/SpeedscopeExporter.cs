@@ -107,10 +107,4 @@ namespace AsyncProf.Reports.Exporters
             w.Flush();
         }
     }
-
-    static class ExporterInfo
-    {
-        public static string Version { get; } =
-            typeof(ExporterInfo).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
-    }
 }

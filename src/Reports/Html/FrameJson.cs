@@ -23,7 +23,7 @@ namespace AsyncProf.Reports.Html
             var figures = CallTreeFigures.Of(profile);
             var withSplit = profile.HasWallSplit;
             // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
-            var path = CriticalPathReport.Path(profile);
+            var path = CriticalPath.Of(profile);
             var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
             var buffer = new ArrayBufferWriter<byte>(16 * 1024);
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))

@@ -23,7 +23,7 @@ namespace AsyncProf.Reports.Html
     /// Content-Security-Policy forbids every fetch, so the file works from <c>file://</c> with no network. Profile
     /// text never becomes markup: the JSON has every <c>&lt;</c> escaped (so a function name holding
     /// <c>&lt;/script&gt;</c> cannot end the element), and the script puts names on the page as text only.
-    /// The flame graph draws the bounded frame tree of <see cref="Exporters.CallTreeFigures"/> (detached work in lanes
+    /// The flame graph draws the bounded frame tree of <see cref="Analysis.CallTreeFigures"/> (detached work in lanes
     /// of its own, deep recursion collapsed), embedded by <see cref="FrameJson"/> as the <c>view</c> property of the page's data.
     /// The element ids and data attributes the page exposes are listed at the top of report.js.
     /// </remarks>

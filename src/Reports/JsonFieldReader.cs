@@ -77,6 +77,10 @@ namespace AsyncProf.Reports
             return value;
         }
 
+        /// <summary>An optional count, time or size: null when absent or null, else an integer, never negative.</summary>
+        protected long? OptionalCount(JsonElement obj, string name, string at) =>
+            obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? OptionalInt(obj, name, at, 0, long.MaxValue) : null;
+
         protected long AsInt(JsonElement v, string where)
         {
             if (v.ValueKind != JsonValueKind.Number) throw Fail($"{where}: expected an integer, got {Describe(v)}");

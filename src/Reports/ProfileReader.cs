@@ -245,6 +245,8 @@ namespace AsyncProf.Reports
                         OutsideNs = OptionalNonNegative(pc, "outsideNs", at + ".probeCorrection"),
                         ErrorNs = OptionalNonNegative(pc, "errorNs", at + ".probeCorrection"),
                         SubtractedWallNs = OptionalInt(pc, "subtractedWallNs", at + ".probeCorrection", 0, long.MaxValue),
+                        Rounds = OptionalCount(pc, "rounds", at + ".probeCorrection"),
+                        CallsPerRound = OptionalCount(pc, "callsPerRound", at + ".probeCorrection"),
                     };
                 }
                 DateTimeOffset? started = null;

@@ -104,6 +104,9 @@ namespace AsyncProf.Reports
         /// <summary>The stated error per corrected call (spread of the calibration).</summary>
         public double ErrorNs { get; init; }
         public long SubtractedWallNs { get; init; }
+        /// <summary>The calibration's rounds and the calls timed in each (<c>rounds</c>, <c>callsPerRound</c>), or null when the file has none.</summary>
+        public long? Rounds { get; init; }
+        public long? CallsPerRound { get; init; }
 
         /// <summary>One line for report headers.</summary>
         public override string ToString() =>

@@ -2,7 +2,7 @@
  * AsyncProf HTML report.
  *
  * Renders the profile embedded as JSON in the script element #profile-data (schema asyncprof/1, docs/profile-schema.md):
- *   - a flame graph (#flame) of the frame tree in the data's `view` property (src/Reports/Exporters/CallFrame.cs: the
+ *   - a flame graph (#flame) of the frame tree in the data's `view` property (src/Reports/Analysis/CallFrame.cs: the
  *     calling-context tree with detached work in lanes of its own, "[detached from F]", drawn striped, and deep
  *     recursion collapsed into marker frames, explained in #frame-notes): frame width = inclusive figure of the
  *     chosen metric;

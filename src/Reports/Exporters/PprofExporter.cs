@@ -124,7 +124,6 @@ namespace AsyncProf.Reports.Exporters
             var kThread = S("thread");
             var kThreadId = S("thread_id");
             var kDetached = S("detached");
-            var rootFunction = RootFunctions(profile);
             var requestLabels = RequestLabels(profile.Request, S);
             var locationsOf = new Dictionary<CallFrame, long[]>();
             foreach (var frame in figures.FramesDepthFirst())
@@ -140,7 +139,7 @@ namespace AsyncProf.Reports.Exporters
                     : new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
                 if (values.All(v => v == 0)) continue;
                 // the entry point the work came in through, also for detached work (its lane's first node's root)
-                var request = S(profile.Function(rootFunction[frame.Nodes[0].Id]).Name);
+                var request = S(profile.Function(profile.CallTree.Root(frame.Nodes[0]).Function).Name);
                 long? detachedFrom = frame.Lane is { } lane ? S(lane.DetachedFrom!.Name) : null;
                 foreach (var (thread, threadValues) in split.Split(frame.Nodes, values))
                 {
@@ -221,15 +220,6 @@ namespace AsyncProf.Reports.Exporters
             // the string table goes last: everything above has interned its strings by now
             foreach (var s in strings) pb.String(ProfileStringTable, s);
             return pb.ToArray();
-        }
-
-        /// <summary>Each node's root function (a parent is listed before its children, so one pass does).</summary>
-        static Dictionary<long, long> RootFunctions(Profile profile)
-        {
-            var root = new Dictionary<long, long>();
-            foreach (var n in profile.Tree)
-                root[n.Id] = n.Parent is long p && root.TryGetValue(p, out var r) ? r : n.Function;
-            return root;
         }
     }
 }

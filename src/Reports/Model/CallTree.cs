@@ -16,6 +16,7 @@ namespace AsyncProf.Reports
         readonly List<TreeNode>[] _children;
         readonly int[] _parent;
         readonly int[] _depth;
+        readonly int[] _root;
 
         public CallTree(IReadOnlyList<TreeNode> tree)
         {
@@ -30,6 +31,7 @@ namespace AsyncProf.Reports
             _parent = new int[n];
             _children = new List<TreeNode>[n];
             _depth = new int[n];
+            _root = new int[n];
             var roots = new List<TreeNode>();
             for (var i = 0; i < n; i++)
             {
@@ -40,10 +42,12 @@ namespace AsyncProf.Reports
                     _parent[i] = pi;
                     _children[pi].Add(node);
                     _depth[i] = _depth[pi] + 1;
+                    _root[i] = _root[pi];
                 }
                 else
                 {
                     _parent[i] = -1;
+                    _root[i] = i;
                     roots.Add(node);
                 }
             }
@@ -67,6 +71,8 @@ namespace AsyncProf.Reports
         public TreeNode? Parent(TreeNode node) => ParentIndex(IndexOf(node)) is var p && p >= 0 ? _nodes[p] : null;
         /// <summary>0 for a root.</summary>
         public int Depth(TreeNode node) => _depth[IndexOf(node)];
+        /// <summary>The root the node hangs under (itself for a root), across detached lanes: the entry point its work came in through.</summary>
+        public TreeNode Root(TreeNode node) => _nodes[_root[IndexOf(node)]];
 
         /// <summary>True for a node with detached calls that has a parent: its figures are not in its parent's.</summary>
         public bool IsDetached(TreeNode node) => IsDetached(IndexOf(node));

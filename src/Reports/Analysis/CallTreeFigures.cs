@@ -6,10 +6,11 @@ using System.Runtime.CompilerServices;
 namespace AsyncProf.Reports.Analysis
 {
     /// <summary>
-    /// The figures the exporters share, derived once from the calling-context tree of a <see cref="Profile"/>:
-    /// self and inclusive values of each node for wall time, CPU time and allocated bytes, the function-level call
-    /// graph, the totals, and the bounded tree of <see cref="Frames"/> every format draws. Every format is built from
-    /// these, so they all add up to the same totals.
+    /// The one derivation of the reports, made once from the calling-context tree of a <see cref="Profile"/>
+    /// (<see cref="Profile.CallTree"/>): self and inclusive values of each node for wall time, CPU time and allocated
+    /// bytes, the function-level call graph (<see cref="Edges"/>), the totals, and the bounded tree of
+    /// <see cref="Frames"/> every format draws. Text, HTML, callgrind, pprof, speedscope, Chrome trace, folded stacks
+    /// and the diff are all built from these, so they all add up to the same totals and show the same edges.
     /// <para>
     /// CPU time and allocations have exact self figures in the profile (<c>selfCpuNs</c>, <c>selfAllocBytes</c>).
     /// Wall time has none: a node's self wall is its wall time minus its children's. For async code that is an

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using AsyncProf.Reports;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Text;
 

@@ -46,6 +46,8 @@ namespace AsyncProf.Reports
             w.WriteNumber("outsideNs", correction.OutsideNs);
             w.WriteNumber("errorNs", correction.ErrorNs);
             w.WriteNumber("subtractedWallNs", correction.SubtractedWallNs);
+            if (correction.Rounds is long rounds) w.WriteNumber("rounds", rounds);
+            if (correction.CallsPerRound is long callsPerRound) w.WriteNumber("callsPerRound", callsPerRound);
             w.WriteEndObject();
         }
         if (p.Error != null) w.WriteString("error", p.Error);

@@ -71,12 +71,9 @@ namespace AsyncProf.Reports
         }
 
 
-        sealed class Reader
+        sealed class Reader : JsonFieldReader
         {
-            readonly string _source;
-            public Reader(string source) => _source = source;
-
-            ProfileFormatException Fail(string problem) => new ProfileFormatException(_source, problem);
+            public Reader(string source) : base(source) { }
 
             public Profile Read(JsonElement root)
             {
@@ -86,7 +83,7 @@ namespace AsyncProf.Reports
                     throw Fail($"not an asyncprof profile (no \"schema\" property; expected \"{Profile.SchemaId}\")");
                 if (schema.ValueKind != JsonValueKind.String)
                     throw Fail($"schema: expected a string, got {Describe(schema)}");
-                var schemaId = JsonText.GetString(schema, _source, "schema");
+                var schemaId = JsonText.GetString(schema, Source, "schema");
                 if (schemaId != Profile.SchemaId)
                 {
                     if (schemaId != null && schemaId.StartsWith("asyncprof/", StringComparison.Ordinal))
@@ -191,8 +188,8 @@ namespace AsyncProf.Reports
                     tree.Add(node);
                 }
 
-                var timeline = TimelineReader.ReadOptional(root, _source, functions, tree);
-                return new Profile(process, functions, edges, tree, timeline, _source) { Request = ReadRequest(root), BlockingSites = ReadBlocking(root, functionIds) };
+                var timeline = new TimelineReader(Source).ReadOptional(root, functions, tree);
+                return new Profile(process, functions, edges, tree, timeline, Source) { Request = ReadRequest(root), BlockingSites = ReadBlocking(root, functionIds) };
             }
 
             /// <summary>The optional <c>blocking</c> section (added to asyncprof/1 later).</summary>
@@ -248,6 +245,8 @@ namespace AsyncProf.Reports
                         OutsideNs = OptionalNonNegative(pc, "outsideNs", at + ".probeCorrection"),
                         ErrorNs = OptionalNonNegative(pc, "errorNs", at + ".probeCorrection"),
                         SubtractedWallNs = OptionalInt(pc, "subtractedWallNs", at + ".probeCorrection", 0, long.MaxValue),
+                        Rounds = OptionalCount(pc, "rounds", at + ".probeCorrection"),
+                        CallsPerRound = OptionalCount(pc, "callsPerRound", at + ".probeCorrection"),
                     };
                 }
                 DateTimeOffset? started = null;
@@ -296,101 +295,6 @@ namespace AsyncProf.Reports
                     TraceId = traceId,
                 };
             }
-
-            JsonElement Required(JsonElement obj, string name, string at, JsonValueKind kind)
-            {
-                var where = at.Length == 0 ? name : at + "." + name;
-                if (!obj.TryGetProperty(name, out var v)) throw Fail($"missing \"{where}\"");
-                if (v.ValueKind != kind) throw Fail($"{where}: expected {Article(kind)}, got {Describe(v)}");
-                return v;
-            }
-
-            JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name) =>
-                Required(root, name, "", JsonValueKind.Array).EnumerateArray();
-
-            void RequireObject(JsonElement e, string at)
-            {
-                if (e.ValueKind != JsonValueKind.Object) throw Fail($"{at}: expected an object, got {Describe(e)}");
-            }
-
-            string String(JsonElement obj, string name, string at) =>
-                JsonText.GetString(Required(obj, name, at, JsonValueKind.String), _source, $"{at}.{name}");
-
-            string? OptionalString(JsonElement obj, string name, string at)
-            {
-                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-                if (v.ValueKind != JsonValueKind.String) throw Fail($"{at}.{name}: expected a string, got {Describe(v)}");
-                return JsonText.GetString(v, _source, $"{at}.{name}");
-            }
-
-            long Int(JsonElement obj, string name, string at)
-            {
-                if (!obj.TryGetProperty(name, out var v)) throw Fail($"{at}: missing \"{name}\"");
-                return AsInt(v, $"{at}.{name}");
-            }
-
-            long? NullableInt(JsonElement obj, string name, string at)
-            {
-                if (!obj.TryGetProperty(name, out var v)) throw Fail($"{at}: missing \"{name}\"");
-                return v.ValueKind == JsonValueKind.Null ? null : AsInt(v, $"{at}.{name}");
-            }
-
-            /// <summary>A required count, time or size: an integer, never negative.</summary>
-            long Count(JsonElement obj, string name, string at)
-            {
-                var value = Int(obj, name, at);
-                if (value < 0) throw Fail($"{at}.{name}: negative ({value})");
-                return value;
-            }
-
-            double OptionalNonNegative(JsonElement obj, string name, string at)
-            {
-                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
-                if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var value) || double.IsNaN(value) || double.IsInfinity(value))
-                    throw Fail($"{at}.{name}: expected a number, got {Describe(v)}");
-                if (value < 0) throw Fail($"{at}.{name}: out of range ({JsonText.Shown(v.GetRawText())})");
-                return value;
-            }
-
-            long OptionalInt(JsonElement obj, string name, string at, long min, long max)
-            {
-                if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
-                var value = AsInt(v, $"{at}.{name}");
-                if (value < min || value > max) throw Fail($"{at}.{name}: out of range ({value})");
-                return value;
-            }
-
-            long AsInt(JsonElement v, string where)
-            {
-                if (v.ValueKind != JsonValueKind.Number) throw Fail($"{where}: expected an integer, got {Describe(v)}");
-                if (!v.TryGetInt64(out var value)) throw Fail($"{where}: expected an integer, got {JsonText.Shown(v.GetRawText())}");
-                return value;
-            }
-
-            /// <summary>The wall split fields (added to asyncprof/1 later) are all there.</summary>
-            static bool HasWallSplit(JsonElement e) =>
-                e.TryGetProperty("runningNs", out _) && e.TryGetProperty("blockedNs", out _) && e.TryGetProperty("suspendedNs", out _);
-
-            static string Article(JsonValueKind kind) => kind switch
-            {
-                JsonValueKind.Object => "an object",
-                JsonValueKind.Array => "an array",
-                JsonValueKind.String => "a string",
-                JsonValueKind.Number => "a number",
-                _ => kind.ToString().ToLowerInvariant(),
-            };
-
-            static string Describe(JsonElement e) => e.ValueKind switch
-            {
-                JsonValueKind.Object => "an object",
-                JsonValueKind.Array => "an array",
-                JsonValueKind.String => "a string",
-                JsonValueKind.Number => "the number " + JsonText.Shown(e.GetRawText()),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                JsonValueKind.Null => "null",
-                _ => e.ValueKind.ToString(),
-            };
         }
     }
 }

@@ -39,7 +39,7 @@ namespace AsyncProf.Reports.Diff
     /// <summary>
     /// One side's figures of a function or a call path (zero where that side does not have it): inclusive, and self
     /// (the code's own time and bytes, with the calls it makes to unprofiled code; self wall as
-    /// <see cref="Exporters.CallTreeFigures.SelfWall"/> counts it). The self figures of a profile add up to its totals.
+    /// <see cref="Analysis.CallTreeFigures.SelfWall"/> counts it). The self figures of a profile add up to its totals.
     /// </summary>
     public readonly record struct DiffFigures(long Calls, long WallNs, long CpuNs, long AllocBytes, long SelfWallNs, long SelfCpuNs, long SelfAllocBytes)
     {

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AsyncProf.Reports.Exporters;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Diff
 {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using AsyncProf.Shared;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Exporters
 {

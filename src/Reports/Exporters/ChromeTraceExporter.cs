@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Exporters
 {
@@ -47,7 +48,7 @@ namespace AsyncProf.Reports.Exporters
             var events = new List<Event>();
             // detached work: category "detached" next to the kind, and the function that started it in the args
             var figures = CallTreeFigures.Of(profile);
-            string? DetachedFrom(long node) => figures.FrameOf(profile.Node(node)).Lane?.DetachedFrom!.Name;
+            string? DetachedFrom(long node) => figures.FrameOf(profile.CallTree.Node(node)).Lane?.DetachedFrom!.Name;
             string Category(string category, string? detachedFrom) => detachedFrom == null ? category : category + ",detached";
 
             // X slices, sorted later by (ts, longer first) so a parent comes before a child starting at the same time

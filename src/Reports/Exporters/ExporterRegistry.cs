@@ -2,15 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection;
+using AsyncProf.Reports.Analysis;
+using AsyncProf.Reports.Html;
 
 namespace AsyncProf.Reports.Exporters
 {
     /// <summary>
     /// Every export format by name (<c>--format</c>) and by output file name (<c>-o</c>, <c>ASYNCPROF_OUTPUT</c>).
-    /// The built-in formats are always there; any other public <see cref="IProfileExporter"/> in this assembly with a
-    /// parameterless constructor (the HTML report) is found by reflection, and more can be added with
-    /// <see cref="Register"/>.
+    /// The built-in formats are listed here, and more can be added with <see cref="Register"/>.
     /// </summary>
     public static class ExporterRegistry
     {
@@ -22,7 +21,7 @@ namespace AsyncProf.Reports.Exporters
         {
             get
             {
-                lock (Gate) return (_all ??= Discover()).ToArray();
+                lock (Gate) return (_all ??= BuiltIn()).ToArray();
             }
         }
 
@@ -38,7 +37,7 @@ namespace AsyncProf.Reports.Exporters
             if (exporter == null) throw new ArgumentNullException(nameof(exporter));
             lock (Gate)
             {
-                _all ??= Discover();
+                _all ??= BuiltIn();
                 var i = _all.FindIndex(e => string.Equals(e.Name, exporter.Name, StringComparison.OrdinalIgnoreCase));
                 if (i >= 0) _all[i] = exporter; else _all.Add(exporter);
             }
@@ -49,7 +48,7 @@ namespace AsyncProf.Reports.Exporters
         /// <c>.speedscope.json</c> speedscope; <c>.trace.json</c>, <c>.chrome.json</c> chrome; <c>.pb.gz</c>,
         /// <c>.pprof</c> pprof; <c>callgrind.out*</c>, <c>.callgrind</c> callgrind; <c>.wall.folded</c>,
         /// <c>.cpu.folded</c>, <c>.alloc.folded</c> and <c>.folded</c> (CPU) folded stacks; <c>.html</c>/<c>.htm</c>
-        /// html (when that format exists); <c>.txt</c> text; any other <c>.json</c> the native asyncprof/1 file.
+        /// html; <c>.txt</c> text; any other <c>.json</c> the native asyncprof/1 file.
         /// </summary>
         public static IProfileExporter? ForPath(string path)
         {
@@ -73,42 +72,21 @@ namespace AsyncProf.Reports.Exporters
         /// <summary>The extensions <see cref="ForPath"/> knows, for messages.</summary>
         public static string KnownExtensions =>
             ".speedscope.json, .trace.json, .pb.gz, .callgrind (or callgrind.out.*), .folded (.wall/.cpu/.alloc.folded), " +
-            (Find("html") != null ? ".html, " : "") + ".txt, .json";
+            ".html, .txt, .json";
 
-        static List<IProfileExporter> Discover()
+        static List<IProfileExporter> BuiltIn() => new List<IProfileExporter>
         {
-            var list = new List<IProfileExporter>
-            {
-                new TextExporter(),
-                new SpeedscopeExporter(),
-                new ChromeTraceExporter(),
-                new PprofExporter(),
-                new CallgrindExporter(),
-                new FoldedExporter(ProfileMetric.Cpu, isDefault: true),
-                new FoldedExporter(ProfileMetric.Wall),
-                new FoldedExporter(ProfileMetric.Cpu),
-                new FoldedExporter(ProfileMetric.Alloc),
-                new NativeJsonExporter(),
-            };
-            var builtIn = new HashSet<Type>(list.Select(e => e.GetType()));
-            Type[] types;
-            try { types = typeof(ExporterRegistry).Assembly.GetTypes(); }
-            catch (ReflectionTypeLoadException e) { types = e.Types.Where(t => t != null).ToArray()!; }
-            foreach (var t in types.OrderBy(t => t.FullName, StringComparer.Ordinal))
-            {
-                if (builtIn.Contains(t) || !t.IsPublic || t.IsAbstract || t.IsInterface || !typeof(IProfileExporter).IsAssignableFrom(t)) continue;
-                if (t.GetConstructor(Type.EmptyTypes) == null) continue;
-                try
-                {
-                    var e = (IProfileExporter)Activator.CreateInstance(t)!;
-                    if (!list.Any(x => string.Equals(x.Name, e.Name, StringComparison.OrdinalIgnoreCase))) list.Add(e);
-                }
-                catch (Exception)
-                {
-                    // a format that cannot be constructed is simply not offered
-                }
-            }
-            return list;
-        }
+            new TextExporter(),
+            new SpeedscopeExporter(),
+            new ChromeTraceExporter(),
+            new PprofExporter(),
+            new CallgrindExporter(),
+            new FoldedExporter(ProfileMetric.Cpu, isDefault: true),
+            new FoldedExporter(ProfileMetric.Wall),
+            new FoldedExporter(ProfileMetric.Cpu),
+            new FoldedExporter(ProfileMetric.Alloc),
+            new NativeJsonExporter(),
+            new HtmlExporter(),
+        };
     }
 }

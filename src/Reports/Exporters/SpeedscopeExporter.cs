@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Exporters
 {
@@ -105,11 +106,5 @@ namespace AsyncProf.Reports.Exporters
             w.WriteEndObject();
             w.Flush();
         }
-    }
-
-    static class ExporterInfo
-    {
-        public static string Version { get; } =
-            typeof(ExporterInfo).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
     }
 }

@@ -18,13 +18,13 @@ namespace AsyncProf.Reports.Html
     /// a wall / CPU / allocated switch, and the functions sorted by what moved most.
     /// </summary>
     /// <remarks>
-    /// Built like the profile report (<see cref="HtmlExporter"/>): diff.html, diff.css and diff.js embedded, the data
-    /// as JSON with every <c>&lt;</c> escaped in a script element, names put on the page as text only, and a
-    /// Content-Security-Policy that forbids every fetch. The hooks tests use are listed at the top of diff.js.
+    /// The same page shell as the profile report's (<see cref="HtmlPage"/>) around diff-body.html, diff.css and
+    /// diff.js: the data as JSON with every <c>&lt;</c> escaped in a script element, names put on the page as text
+    /// only, and a Content-Security-Policy that forbids every fetch. The hooks tests use are listed at the top of diff.js.
     /// </remarks>
     public static class DiffHtmlExporter
     {
-        static readonly Lazy<(string Html, string Css, string Js)> Assets = new(() => HtmlExporter.LoadPage("diff.html", "diff.css", "diff.js"));
+        static readonly Lazy<HtmlPage> Page = new(() => HtmlPage.Load("diff", "AsyncProf diff report", "diff-data"));
 
         public static void Export(ProfileDiff diff, Stream output)
         {
@@ -36,16 +36,8 @@ namespace AsyncProf.Reports.Html
         public static string Render(ProfileDiff diff)
         {
             if (diff == null) throw new ArgumentNullException(nameof(diff));
-            var (html, css, js) = Assets.Value;
             var heading = $"AsyncProf diff: {SideName(diff.BeforeProfile, "before")} → {SideName(diff.AfterProfile, "after")}";
-            return HtmlExporter.Fill(html, new Dictionary<string, string>
-            {
-                ["TITLE"] = WebUtility.HtmlEncode(heading),
-                ["HEADING"] = WebUtility.HtmlEncode(heading),
-                ["CSS"] = css,
-                ["JS"] = js,
-                ["DATA"] = DataJson(diff),
-            }, "diff.html");
+            return Page.Value.Render(heading, new Dictionary<string, string> { ["HEADING"] = WebUtility.HtmlEncode(heading) }, DataJson(diff));
         }
 
         static string SideName(Profile p, string fallback) =>

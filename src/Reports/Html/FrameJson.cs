@@ -4,14 +4,15 @@ using System.Linq;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Text;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Html
 {
     /// <summary>
     /// The tree the HTML report's flame graph draws: <see cref="CallTreeFigures.Frames"/> (detached work in lanes of
-    /// its own, deep recursion and very deep stacks collapsed) and the notes that explain its markers, as JSON
+    /// its own, deep recursion and very deep stacks collapsed), the notes that explain its markers and the call edges
+    /// the details list (<see cref="CallTreeFigures.EdgesPerPair"/>), as JSON
     /// safe to place inside a script element (no <c>&lt;</c> at all).
     /// </summary>
     public static class FrameJson
@@ -22,7 +23,7 @@ namespace AsyncProf.Reports.Html
             var figures = CallTreeFigures.Of(profile);
             var withSplit = profile.HasWallSplit;
             // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
-            var path = CriticalPathReport.Path(profile);
+            var path = CriticalPath.Of(profile);
             var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
             var buffer = new ArrayBufferWriter<byte>(16 * 1024);
             using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default }))
@@ -64,6 +65,20 @@ namespace AsyncProf.Reports.Html
                 w.WriteEndArray();
                 w.WriteStartArray("notes");
                 foreach (var note in TreeReport.FrameNotes(figures)) w.WriteStringValue(note);
+                w.WriteEndArray();
+                // the callers and callees the details show: derived from the tree like every other report's
+                w.WriteStartArray("edges");
+                foreach (var e in figures.EdgesPerPair)
+                {
+                    w.WriteStartObject();
+                    if (e.Caller is long caller) w.WriteNumber("caller", caller); else w.WriteNull("caller");
+                    w.WriteNumber("callee", e.Callee);
+                    w.WriteNumber("calls", e.Calls);
+                    w.WriteNumber("wallNs", e.WallNs);
+                    w.WriteNumber("cpuNs", e.CpuNs);
+                    w.WriteNumber("allocBytes", e.AllocBytes);
+                    w.WriteEndObject();
+                }
                 w.WriteEndArray();
                 w.WriteEndObject();
             }

@@ -2,7 +2,7 @@
  * AsyncProf HTML report.
  *
  * Renders the profile embedded as JSON in the script element #profile-data (schema asyncprof/1, docs/profile-schema.md):
- *   - a flame graph (#flame) of the frame tree in the data's `view` property (src/Reports/Exporters/CallFrame.cs: the
+ *   - a flame graph (#flame) of the frame tree in the data's `view` property (src/Reports/Analysis/CallFrame.cs: the
  *     calling-context tree with detached work in lanes of its own, "[detached from F]", drawn striped, and deep
  *     recursion collapsed into marker frames, explained in #frame-notes): frame width = inclusive figure of the
  *     chosen metric;
@@ -12,7 +12,7 @@
  *     split, running, blocked and suspended time (docs/profile-schema.md#wall-split);
  *   - a sortable function table (#function-table): click a header to sort, a row to select the function;
  *   - the details of the selected function (#details): its callers and callees with their share of its figure,
- *     from the profile's edges.
+ *     from the view's edges (derived from the tree, src/Reports/Analysis/CallTreeFigures.cs, like every report's).
  *
  * No dependencies and no network. Profile text (function names, paths) only ever reaches the page through
  * textContent / setAttribute, never through innerHTML.
@@ -547,8 +547,8 @@
     }
 
     const total = f[m.field];
-    const callers = data.edges.filter((e) => e.callee === f.id);
-    const callees = data.edges.filter((e) => e.caller === f.id);
+    const callers = data.view.edges.filter((e) => e.callee === f.id);
+    const callees = data.view.edges.filter((e) => e.caller === f.id);
 
     box.appendChild(el('h3', null, 'Callers ', el('span', { class: 'sub' }, '\u2014 their share of its ' + m.label)));
     box.appendChild(edgeTable('callers', callers.map((e) => ({

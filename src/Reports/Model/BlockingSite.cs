@@ -24,10 +24,4 @@ namespace AsyncProf.Reports
         public long PoolThreadCount { get; init; }
         public long PoolThreadNs { get; init; }
     }
-
-    public sealed partial class Profile
-    {
-        /// <summary>The <c>blocking</c> section, most time blocked first; empty when the file has none.</summary>
-        public IReadOnlyList<BlockingSite> BlockingSites { get; init; } = System.Array.Empty<BlockingSite>();
-    }
 }

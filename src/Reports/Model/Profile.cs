@@ -8,35 +8,31 @@ namespace AsyncProf.Reports
     /// An <c>asyncprof/1</c> profile as read by <see cref="ProfileReader"/> (docs/profile-schema.md). Immutable;
     /// every renderer and exporter works from this model, never from the JSON.
     /// </summary>
-    public sealed partial class Profile
+    public sealed class Profile
     {
         public const string SchemaId = "asyncprof/1";
 
         readonly Dictionary<long, FunctionStats> _functionsById;
-        readonly Dictionary<long, TreeNode> _nodesById;
-        readonly Dictionary<long, List<TreeNode>> _children;
+        readonly Lazy<CallTree> _callTree;
 
         public Profile(ProcessInfo process, IReadOnlyList<FunctionStats> functions, IReadOnlyList<EdgeStats> edges,
             IReadOnlyList<TreeNode> tree, string? sourcePath = null)
+            : this(process, functions, edges, tree, timeline: null, sourcePath)
+        {
+        }
+
+        public Profile(ProcessInfo process, IReadOnlyList<FunctionStats> functions, IReadOnlyList<EdgeStats> edges,
+            IReadOnlyList<TreeNode> tree, Timeline? timeline, string? sourcePath = null)
         {
             Process = process ?? throw new ArgumentNullException(nameof(process));
             Functions = functions ?? throw new ArgumentNullException(nameof(functions));
             Edges = edges ?? throw new ArgumentNullException(nameof(edges));
             Tree = tree ?? throw new ArgumentNullException(nameof(tree));
+            Timeline = timeline;
             SourcePath = sourcePath;
             _functionsById = new Dictionary<long, FunctionStats>();
             foreach (var f in functions) _functionsById[f.Id] = f;
-            _nodesById = new Dictionary<long, TreeNode>();
-            _children = new Dictionary<long, List<TreeNode>>();
-            foreach (var n in tree)
-            {
-                _nodesById[n.Id] = n;
-                if (n.Parent is long p)
-                {
-                    if (!_children.TryGetValue(p, out var list)) _children[p] = list = new List<TreeNode>();
-                    list.Add(n);
-                }
-            }
+            _callTree = new Lazy<CallTree>(() => new CallTree(Tree));
         }
 
         /// <summary>The file this profile was read from, when it was read from one.</summary>
@@ -46,12 +42,22 @@ namespace AsyncProf.Reports
         public RequestInfo? Request { get; init; }
         /// <summary>Per function totals, in file order.</summary>
         public IReadOnlyList<FunctionStats> Functions { get; }
-        /// <summary>Caller → callee totals, in file order.</summary>
+        /// <summary>
+        /// The file's <c>edges</c> as written, kept so that a profile written again keeps them. The reports never show
+        /// these: the tree is the truth, and every report draws the edges derived from it
+        /// (<see cref="Analysis.CallTreeFigures.Edges"/>), which agree with the runtime's on every profile it writes.
+        /// </summary>
         public IReadOnlyList<EdgeStats> Edges { get; }
         /// <summary>The calling-context tree, in file order (a parent before its children).</summary>
         public IReadOnlyList<TreeNode> Tree { get; }
+        /// <summary>The tree's structure (parents, children, depths, lanes): the one index of it, built on first use.</summary>
+        public CallTree CallTree => _callTree.Value;
+        /// <summary>The per-call timeline, or null when the session did not record one.</summary>
+        public Timeline? Timeline { get; }
+        /// <summary>The <c>blocking</c> section, most time blocked first; empty when the file has none.</summary>
+        public IReadOnlyList<BlockingSite> BlockingSites { get; init; } = Array.Empty<BlockingSite>();
 
-        public IEnumerable<TreeNode> Roots => Tree.Where(n => n.Parent == null);
+        public IReadOnlyList<TreeNode> Roots => CallTree.Roots;
 
         /// <summary>Every tree node has the wall split (running, blocked, suspended): files from before it have none.</summary>
         public bool HasWallSplit => Tree.Count > 0 && Tree.All(n => n.HasWallSplit);
@@ -60,14 +66,6 @@ namespace AsyncProf.Reports
             _functionsById.TryGetValue(id, out var f) ? f : throw new KeyNotFoundException($"no function with id {id}");
 
         public FunctionStats? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);
-
-        public TreeNode Node(long id) =>
-            _nodesById.TryGetValue(id, out var n) ? n : throw new KeyNotFoundException($"no tree node with id {id}");
-
-        public TreeNode? ParentOf(TreeNode node) => node.Parent is long p ? Node(p) : null;
-
-        public IReadOnlyList<TreeNode> Children(TreeNode node) =>
-            _children.TryGetValue(node.Id, out var list) ? list : (IReadOnlyList<TreeNode>)Array.Empty<TreeNode>();
     }
 
     /// <summary>The profiled process (<c>process</c> object). Fields the file leaves out are null or 0.</summary>
@@ -106,6 +104,9 @@ namespace AsyncProf.Reports
         /// <summary>The stated error per corrected call (spread of the calibration).</summary>
         public double ErrorNs { get; init; }
         public long SubtractedWallNs { get; init; }
+        /// <summary>The calibration's rounds and the calls timed in each (<c>rounds</c>, <c>callsPerRound</c>), or null when the file has none.</summary>
+        public long? Rounds { get; init; }
+        public long? CallsPerRound { get; init; }
 
         /// <summary>One line for report headers.</summary>
         public override string ToString() =>

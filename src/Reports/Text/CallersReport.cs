@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Formatting;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Text
 {

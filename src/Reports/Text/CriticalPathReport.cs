@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Formatting;
 
 namespace AsyncProf.Reports.Text
@@ -14,21 +15,6 @@ namespace AsyncProf.Reports.Text
     /// </summary>
     public static class CriticalPathReport
     {
-        /// <summary>The path: a root, then at each step the child with the most critical time (none left: the path ends).</summary>
-        public static IReadOnlyList<TreeNode> Path(Profile profile)
-        {
-            if (profile == null) throw new ArgumentNullException(nameof(profile));
-            var path = new List<TreeNode>();
-            var node = profile.Roots.OrderByDescending(r => r.WallNs).ThenBy(r => r.Id).FirstOrDefault();
-            while (node != null)
-            {
-                path.Add(node);
-                node = profile.Children(node).Where(c => c.CriticalNs > 0)
-                    .OrderByDescending(c => c.CriticalNs).ThenByDescending(c => c.CriticalCount).ThenBy(c => c.Id).FirstOrDefault();
-            }
-            return path;
-        }
-
         public static string Render(Profile profile)
         {
             var w = new StringWriter { NewLine = "\n" };
@@ -39,7 +25,7 @@ namespace AsyncProf.Reports.Text
         public static void Write(Profile profile, TextWriter output)
         {
             if (output == null) throw new ArgumentNullException(nameof(output));
-            var path = Path(profile);
+            var path = CriticalPath.Of(profile);
             if (path.Count == 0) { output.WriteLine("the profile is empty"); return; }
             output.WriteLine("critical path: at each async call, the callee its resumptions waited on last");
             output.WriteLine();
@@ -55,7 +41,7 @@ namespace AsyncProf.Reports.Text
                     continue;
                 }
                 var parent = path[i - 1];
-                var others = profile.Children(parent).Where(c => c.Id != n.Id && c.CriticalCount > 0)
+                var others = profile.CallTree.Children(parent).Where(c => c.Id != n.Id && c.CriticalCount > 0)
                     .OrderByDescending(c => c.CriticalNs)
                     .Select(c => $"{profile.Function(c.Function).Name} ({Units.Count(c.CriticalCount)}x last)");
                 table.Row(name, Units.Duration(n.WallNs), $"{Units.Count(n.CriticalCount)} of {Units.Count(parent.Suspends)} resumptions",

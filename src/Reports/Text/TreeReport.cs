@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Formatting;
+using AsyncProf.Reports.Analysis;
 
 namespace AsyncProf.Reports.Text
 {

@@ -10,6 +10,7 @@ using NUnit.Framework;
 namespace AsyncProf.Tests.Formats
 {
     using AsyncProf.Reports;
+    using AsyncProf.Reports.Analysis;
     using AsyncProf.Reports.Exporters;
     using AsyncProf.Reports.Html;
     using AsyncProf.Reports.Text;

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 namespace AsyncProf.Tests.Formats
 {
     using AsyncProf.Reports;
+    using AsyncProf.Reports.Analysis;
     using AsyncProf.Reports.Exporters;
     using AsyncProf.Tests.Infrastructure;
     using ReportTimeline = AsyncProf.Reports.Timeline;

@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace AsyncProf.Tests.Formats
 {
     using AsyncProf.Reports;
+    using AsyncProf.Reports.Analysis;
     using AsyncProf.Reports.Exporters;
 
     /// <summary>

@@ -7,6 +7,7 @@ using NUnit.Framework;
 namespace AsyncProf.Tests.Formats
 {
     using AsyncProf.Reports;
+    using AsyncProf.Reports.Analysis;
     using AsyncProf.Reports.Exporters;
     using AsyncProf.Tests.Infrastructure;
 

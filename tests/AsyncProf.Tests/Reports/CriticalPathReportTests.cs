@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Text;
 using NUnit.Framework;
 using static AsyncProf.Tests.Diff.SyntheticProfiles;
@@ -35,7 +36,7 @@ namespace AsyncProf.Tests.Reports
         public void The_path_follows_the_callee_waited_on_last_from_the_longest_root()
         {
             var p = Reread(Server());
-            Assert.That(CriticalPathReport.Path(p).Select(n => p.Function(n.Function).Name), Is.EqualTo(new[] { "Main", "Handle", "Http", "Socket" }));
+            Assert.That(CriticalPath.Of(p).Select(n => p.Function(n.Function).Name), Is.EqualTo(new[] { "Main", "Handle", "Http", "Socket" }));
             var http = p.Tree.Single(n => p.Function(n.Function).Name == "Http");
             Assert.That((http.CriticalCount, http.CriticalNs), Is.EqualTo((3L, 610 * Ms)), "read back from the file");
         }
@@ -66,7 +67,7 @@ namespace AsyncProf.Tests.Reports
         public void Without_critical_figures_the_path_is_its_root()
         {
             var p = Pipeline("old", 30);
-            Assert.That(CriticalPathReport.Path(p).Select(n => p.Function(n.Function).Name), Is.EqualTo(new[] { "Main" }));
+            Assert.That(CriticalPath.Of(p).Select(n => p.Function(n.Function).Name), Is.EqualTo(new[] { "Main" }));
             Assert.That(CriticalPathReport.Render(p), Does.Contain("nothing to follow"));
         }
     }

@@ -97,8 +97,8 @@ namespace AsyncProf.Tests.Reports
             Assert.That(p.Tree, Has.Count.EqualTo(5));
             Assert.That(p.Roots.Select(n => p.Function(n.Function).Name), Is.EqualTo(new[] { Main, Loop }));
             var homeNode = p.Tree.Single(n => n.Function == home.Id);
-            Assert.That(p.Children(homeNode).Select(n => p.Function(n.Function).Name), Is.EquivalentTo(new[] { Parse, Db }));
-            Assert.That(p.ParentOf(homeNode)!.Function, Is.EqualTo(p.FindFunction(Main)!.Id));
+            Assert.That(p.CallTree.Children(homeNode).Select(n => p.Function(n.Function).Name), Is.EquivalentTo(new[] { Parse, Db }));
+            Assert.That(p.CallTree.Parent(homeNode)!.Function, Is.EqualTo(p.FindFunction(Main)!.Id));
         }
 
         [Test]

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using AsyncProf.Reports;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Html;
 using AsyncProf.Reports.Text;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using AsyncProf.Reports;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
 using AsyncProf.Tests.Infrastructure;

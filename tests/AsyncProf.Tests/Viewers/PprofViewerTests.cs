@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Tests.Formats;
 using AsyncProf.Tests.Infrastructure;

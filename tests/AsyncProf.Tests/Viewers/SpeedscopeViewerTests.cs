@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using AsyncProf.Reports.Exporters;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Tests.Formats;
 using AsyncProf.Tests.Html;
 using AsyncProf.Tests.Infrastructure;

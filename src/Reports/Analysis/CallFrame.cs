@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace AsyncProf.Reports.Exporters
+namespace AsyncProf.Reports.Analysis
 {
     /// <summary>What a <see cref="CallFrame"/> stands for.</summary>
     public enum FrameKind

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
-namespace AsyncProf.Reports.Exporters
+namespace AsyncProf.Reports.Analysis
 {
     /// <summary>
     /// Builds the <see cref="CallFrame"/> tree from the calling-context tree, in one pass (no recursion, so any depth
@@ -29,11 +29,7 @@ namespace AsyncProf.Reports.Exporters
         public sealed class Input
         {
             public required Profile Profile { get; init; }
-            public required TreeNode[] Nodes { get; init; }
-            public required int[] Parent { get; init; }
-            public required List<TreeNode>[] Children { get; init; }
-            public required Dictionary<long, int> Index { get; init; }
-            public required Func<int, bool> IsDetached { get; init; }
+            public required CallTree Tree { get; init; }
             public required long[] InclusiveWall { get; init; }
             public required long[] AttributedWall { get; init; }
             public required long[] SelfWall { get; init; }
@@ -42,11 +38,12 @@ namespace AsyncProf.Reports.Exporters
 
         public static (List<CallFrame> Frames, List<CallFrame> Roots, CallFrame[] FrameOfNode) Build(Input input)
         {
-            var nodes = input.Nodes;
+            var tree = input.Tree;
+            var nodes = tree.Nodes;
             var frames = new List<CallFrame>();
             var hidden = new CallFrame(-1, FrameKind.Call, null, null, "");
-            var frameOf = new CallFrame[nodes.Length];
-            var isTop = new bool[nodes.Length];
+            var frameOf = new CallFrame[nodes.Count];
+            var isTop = new bool[nodes.Count];
             var markerCount = 0;
 
             // node: the tree node that makes a call frame (its id is the frame's key)
@@ -75,14 +72,14 @@ namespace AsyncProf.Reports.Exporters
             // depth first over the tree, children in file order; each entry carries the frame its parent went to
             // and the parent's level in a direct recursion (1: not recursive)
             var stack = new Stack<(int Node, CallFrame ParentFrame, int ParentLevel)>();
-            for (var i = nodes.Length - 1; i >= 0; i--)
-                if (input.Parent[i] < 0) stack.Push((i, hidden, 0));
+            for (var i = nodes.Count - 1; i >= 0; i--)
+                if (tree.ParentIndex(i) < 0) stack.Push((i, hidden, 0));
             while (stack.Count > 0)
             {
                 var (i, parentFrame, parentLevel) = stack.Pop();
                 var node = nodes[i];
-                var p = input.Parent[i];
-                var detached = p >= 0 && input.IsDetached(i);
+                var p = tree.ParentIndex(i);
+                var detached = tree.IsDetached(i);
                 if (detached)
                 {
                     parentFrame = Child(hidden, FrameKind.DetachedLane, nodes[p].Function, node);
@@ -109,8 +106,8 @@ namespace AsyncProf.Reports.Exporters
                 // a node counts in its frame's inclusive figures unless its parent, in the same lane, is in that frame too
                 isTop[i] = p < 0 || detached || !ReferenceEquals(frameOf[p], target);
 
-                var kids = input.Children[i];
-                for (var k = kids.Count - 1; k >= 0; k--) stack.Push((input.Index[kids[k].Id], target, level));
+                var kids = tree.ChildrenAt(i);
+                for (var k = kids.Count - 1; k >= 0; k--) stack.Push((tree.IndexOf(kids[k]), target, level));
             }
 
             Sum(frames, nodes, frameOf, isTop, input);
@@ -123,9 +120,9 @@ namespace AsyncProf.Reports.Exporters
             return (frames, hidden.ChildList, frameOf);
         }
 
-        static void Sum(List<CallFrame> frames, TreeNode[] nodes, CallFrame[] frameOf, bool[] isTop, Input input)
+        static void Sum(List<CallFrame> frames, IReadOnlyList<TreeNode> nodes, CallFrame[] frameOf, bool[] isTop, Input input)
         {
-            for (var i = 0; i < nodes.Length; i++)
+            for (var i = 0; i < nodes.Count; i++)
             {
                 var n = nodes[i];
                 var f = frameOf[i];

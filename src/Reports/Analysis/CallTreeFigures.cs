@@ -3,56 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 
-namespace AsyncProf.Reports.Exporters
+namespace AsyncProf.Reports.Analysis
 {
-    /// <summary>The three figures every export carries.</summary>
-    public enum ProfileMetric
-    {
-        /// <summary>Wall time, nanoseconds, suspensions included.</summary>
-        Wall,
-        /// <summary>CPU time, nanoseconds, only while the code ran.</summary>
-        Cpu,
-        /// <summary>Allocated bytes.</summary>
-        Alloc,
-    }
-
-    public static class ProfileMetrics
-    {
-        public static IReadOnlyList<ProfileMetric> All { get; } = new[] { ProfileMetric.Wall, ProfileMetric.Cpu, ProfileMetric.Alloc };
-
-        /// <summary>"wall", "cpu", "alloc".</summary>
-        public static string Key(ProfileMetric m) => m switch
-        {
-            ProfileMetric.Wall => "wall",
-            ProfileMetric.Cpu => "cpu",
-            ProfileMetric.Alloc => "alloc",
-            _ => throw new ArgumentOutOfRangeException(nameof(m), m, null),
-        };
-
-        public static bool TryParse(string? key, out ProfileMetric metric)
-        {
-            foreach (var m in All)
-                if (string.Equals(Key(m), key, StringComparison.OrdinalIgnoreCase)) { metric = m; return true; }
-            metric = ProfileMetric.Wall;
-            return false;
-        }
-
-        /// <summary>"nanoseconds" or "bytes".</summary>
-        public static string Unit(ProfileMetric m) => m == ProfileMetric.Alloc ? "bytes" : "nanoseconds";
-
-        public static string Description(ProfileMetric m) => m switch
-        {
-            ProfileMetric.Wall => "wall time",
-            ProfileMetric.Cpu => "CPU time",
-            _ => "allocated bytes",
-        };
-    }
-
     /// <summary>
-    /// The figures the exporters share, derived once from the calling-context tree of a <see cref="Profile"/>:
-    /// self and inclusive values of each node for wall time, CPU time and allocated bytes, the function-level call
-    /// graph, the totals, and the bounded tree of <see cref="Frames"/> every format draws. Every format is built from
-    /// these, so they all add up to the same totals.
+    /// The one derivation of the reports, made once from the calling-context tree of a <see cref="Profile"/>
+    /// (<see cref="Profile.CallTree"/>): self and inclusive values of each node for wall time, CPU time and allocated
+    /// bytes, the function-level call graph (<see cref="Edges"/>), the totals, and the bounded tree of
+    /// <see cref="Frames"/> every format draws. Text, HTML, callgrind, pprof, speedscope, Chrome trace, folded stacks
+    /// and the diff are all built from these, so they all add up to the same totals and show the same edges.
     /// <para>
     /// CPU time and allocations have exact self figures in the profile (<c>selfCpuNs</c>, <c>selfAllocBytes</c>).
     /// Wall time has none: a node's self wall is its wall time minus its children's. For async code that is an
@@ -73,14 +31,11 @@ namespace AsyncProf.Reports.Exporters
     {
         static readonly ConditionalWeakTable<Profile, CallTreeFigures> Cache = new();
 
-        readonly Dictionary<long, int> _index = new();
+        readonly CallTree _tree;
         readonly long[] _inclusiveWall;
         readonly long[] _selfWall;
         readonly long[] _attributedWall;
-        readonly int[] _depth;
-        readonly TreeNode[] _nodes;
-        readonly List<TreeNode>[] _children;
-        readonly int[] _parent;
+        readonly IReadOnlyList<TreeNode> _nodes;
         readonly CallFrame[] _frameOfNode;
         readonly WallSplit[] _selfSplit, _attributedSplit; // the wall split of each node's self wall, and summed over its subtree
 
@@ -89,30 +44,9 @@ namespace AsyncProf.Reports.Exporters
         CallTreeFigures(Profile profile)
         {
             Profile = profile;
-            _nodes = profile.Tree.ToArray();
-            var n = _nodes.Length;
-            for (var i = 0; i < n; i++) _index[_nodes[i].Id] = i;
-            _parent = new int[n];
-            _children = new List<TreeNode>[n];
-            _depth = new int[n];
-            var roots = new List<TreeNode>();
-            for (var i = 0; i < n; i++)
-            {
-                _children[i] = new List<TreeNode>();
-                var node = _nodes[i];
-                if (node.Parent is long p && _index.TryGetValue(p, out var pi) && pi < i)
-                {
-                    _parent[i] = pi;
-                    _children[pi].Add(node);
-                    _depth[i] = _depth[pi] + 1;
-                }
-                else
-                {
-                    _parent[i] = -1;
-                    roots.Add(node);
-                }
-            }
-            Roots = roots;
+            _tree = profile.CallTree;
+            _nodes = _tree.Nodes;
+            var n = _nodes.Count;
 
             // Effective inclusive wall, children first (the tree lists a parent before its children); a detached
             // child is not part of its parent's children total.
@@ -123,17 +57,17 @@ namespace AsyncProf.Reports.Exporters
                 var node = _nodes[i];
                 var wall = node.InFlight > 0 ? Math.Max(node.WallNs, childSum[i]) : node.WallNs;
                 _inclusiveWall[i] = wall;
-                if (_parent[i] >= 0 && !IsLaneTop(i)) childSum[_parent[i]] = Sat(childSum[_parent[i]] + wall);
+                if (ParentAt(i) >= 0 && !_tree.IsLaneTop(i)) childSum[ParentAt(i)] = Sat(childSum[ParentAt(i)] + wall);
             }
 
             // Self wall, parents first: each node's budget is shared between itself and its (attached) children;
             // a lane (root or detached node) has its own wall time as budget.
             _selfWall = new long[n];
             var budget = new long[n];
-            for (var i = 0; i < n; i++) if (IsLaneTop(i)) budget[i] = _inclusiveWall[i];
+            for (var i = 0; i < n; i++) if (_tree.IsLaneTop(i)) budget[i] = _inclusiveWall[i];
             for (var i = 0; i < n; i++)
             {
-                var kids = _children[i].Select(c => _index[c.Id]).Where(k => !IsLaneTop(k)).ToList();
+                var kids = _tree.ChildrenAt(i).Select(_tree.IndexOf).Where(k => !_tree.IsLaneTop(k)).ToList();
                 var b = budget[i];
                 var sum = childSum[i];
                 if (sum <= b)
@@ -166,13 +100,12 @@ namespace AsyncProf.Reports.Exporters
             for (var i = n - 1; i >= 0; i--)
             {
                 _attributedSplit[i] += _selfSplit[i];
-                if (_parent[i] >= 0 && !IsLaneTop(i)) _attributedSplit[_parent[i]] += _attributedSplit[i];
+                if (ParentAt(i) >= 0 && !_tree.IsLaneTop(i)) _attributedSplit[ParentAt(i)] += _attributedSplit[i];
             }
 
             var (frames, frameRoots, frameOfNode) = CallFrameBuilder.Build(new CallFrameBuilder.Input
             {
-                Profile = profile, Nodes = _nodes, Parent = _parent, Children = _children, Index = _index,
-                IsDetached = IsLaneTop, InclusiveWall = _inclusiveWall, AttributedWall = _attributedWall, SelfWall = _selfWall,
+                Profile = profile, Tree = _tree, InclusiveWall = _inclusiveWall, AttributedWall = _attributedWall, SelfWall = _selfWall,
                 SelfSplit = _selfSplit,
             });
             Frames = frames;
@@ -189,14 +122,11 @@ namespace AsyncProf.Reports.Exporters
             Edges = BuildEdges();
         }
 
-        /// <summary>A root, or a detached node: the top of a lane, whose figures are in no caller's.</summary>
-        bool IsLaneTop(int i) => _parent[i] < 0 || _nodes[i].Detached > 0;
-
         static long Sat(long v) => v < 0 ? long.MaxValue : v;
 
         public Profile Profile { get; }
-        /// <summary>Nodes without a (listed) parent, in file order.</summary>
-        public IReadOnlyList<TreeNode> Roots { get; }
+        /// <summary>The tree these figures are derived from.</summary>
+        public CallTree Tree => _tree;
         /// <summary>
         /// Totals over the whole profile: the inclusive figures of the lanes (roots and detached nodes), which equal
         /// the sum of all self figures.
@@ -207,6 +137,14 @@ namespace AsyncProf.Reports.Exporters
         /// <summary>Function-level caller → callee totals (<see cref="CallEdge"/>), computed from the tree.</summary>
         public IReadOnlyList<CallEdge> Edges { get; }
 
+        /// <summary>
+        /// <see cref="Edges"/> per caller and callee, detached calls added to attached ones, in order of first
+        /// appearance: the shape of the profile's own <c>edges</c>, which the runtime derives from the tree by the same
+        /// rule, so on a profile it wrote the two agree. <see cref="CallEdge.Detached"/> is true when every call was.
+        /// </summary>
+        public IReadOnlyList<CallEdge> EdgesPerPair => _edgesPerPair ??= MergeDetached(Edges);
+        IReadOnlyList<CallEdge>? _edgesPerPair;
+
         /// <summary>The frames every format draws (see <see cref="CallFrame"/>), a parent before its children.</summary>
         public IReadOnlyList<CallFrame> Frames { get; }
         /// <summary>Root frames: the profile's roots, then a lane per function that started detached work, in order of appearance.</summary>
@@ -214,15 +152,8 @@ namespace AsyncProf.Reports.Exporters
 
         public long Total(ProfileMetric metric) => Totals[metric];
 
-        int Index(TreeNode node) => _index.TryGetValue(node.Id, out var i) ? i : throw new KeyNotFoundException($"node {node.Id} is not in this profile");
-
-        public IReadOnlyList<TreeNode> Children(TreeNode node) => _children[Index(node)];
-        public TreeNode? Parent(TreeNode node) => _parent[Index(node)] is var p && p >= 0 ? _nodes[p] : null;
-        /// <summary>0 for a root.</summary>
-        public int Depth(TreeNode node) => _depth[Index(node)];
-
-        /// <summary>True for a node with detached calls that has a parent: its figures are not in its parent's.</summary>
-        public bool IsDetached(TreeNode node) => _parent[Index(node)] >= 0 && node.Detached > 0;
+        int Index(TreeNode node) => _tree.IndexOf(node);
+        int ParentAt(int i) => _tree.ParentIndex(i);
 
         /// <summary>The frame a node is drawn in.</summary>
         public CallFrame FrameOf(TreeNode node) => _frameOfNode[Index(node)];
@@ -287,6 +218,18 @@ namespace AsyncProf.Reports.Exporters
         /// <summary>Whether the profile has detached work, collapsed recursion or frames below the depth limit.</summary>
         public bool Has(FrameKind kind) => Frames.Any(f => f.Kind == kind);
 
+        static List<CallEdge> MergeDetached(IReadOnlyList<CallEdge> edges) =>
+            edges.GroupBy(e => (e.Caller, e.Callee)).Select(g => g.Count() == 1 ? g.First() : new CallEdge
+            {
+                Caller = g.Key.Caller, Callee = g.Key.Callee, Detached = g.All(e => e.Detached),
+                Calls = g.Aggregate(0L, (s, e) => Sat(s + e.Calls)),
+                WallNs = g.Aggregate(0L, (s, e) => Sat(s + e.WallNs)),
+                AttributedWallNs = g.Aggregate(0L, (s, e) => Sat(s + e.AttributedWallNs)),
+                AttributedSplit = g.Aggregate(default(WallSplit), (s, e) => s + e.AttributedSplit),
+                CpuNs = g.Aggregate(0L, (s, e) => Sat(s + e.CpuNs)),
+                AllocBytes = g.Aggregate(0L, (s, e) => Sat(s + e.AllocBytes)),
+            }).ToList();
+
         /// <summary>
         /// Per (caller function, callee function, detached or not): calls sum over every node of the callee under the
         /// caller; inclusive figures sum over the nodes whose function is not already on the path above them within
@@ -300,12 +243,13 @@ namespace AsyncProf.Reports.Exporters
             var paths = new Stack<Dictionary<long, int>>();
             paths.Push(new Dictionary<long, int>());
             var stack = new Stack<(int Index, bool Leaving)>();
-            for (var r = Roots.Count - 1; r >= 0; r--) stack.Push((Index(Roots[r]), false));
+            var roots = _tree.Roots;
+            for (var r = roots.Count - 1; r >= 0; r--) stack.Push((Index(roots[r]), false));
             while (stack.Count > 0)
             {
                 var (i, leaving) = stack.Pop();
                 var node = _nodes[i];
-                var detached = _parent[i] >= 0 && node.Detached > 0;
+                var detached = _tree.IsDetached(i);
                 if (leaving)
                 {
                     if (detached) paths.Pop();
@@ -314,7 +258,7 @@ namespace AsyncProf.Reports.Exporters
                 }
                 if (detached) paths.Push(new Dictionary<long, int>());
                 var onPath = paths.Peek();
-                long? caller = _parent[i] >= 0 ? _nodes[_parent[i]].Function : null;
+                long? caller = ParentAt(i) >= 0 ? _nodes[ParentAt(i)].Function : null;
                 var key = (caller, node.Function, detached);
                 if (!byKey.TryGetValue(key, out var e))
                 {
@@ -333,35 +277,10 @@ namespace AsyncProf.Reports.Exporters
                 if (!detached) onPath[node.Function] = onPath.TryGetValue(node.Function, out var c) ? c + 1 : 1;
                 else onPath[node.Function] = 1;
                 stack.Push((i, true));
-                var kids = _children[i];
+                var kids = _tree.ChildrenAt(i);
                 for (var k = kids.Count - 1; k >= 0; k--) stack.Push((Index(kids[k]), false));
             }
             return order.Select(k => byKey[k]).ToList();
         }
-    }
-
-    /// <summary>Calls from one function (null: from unprofiled code, a root) to another, with the callee's inclusive figures.</summary>
-    public sealed class CallEdge
-    {
-        public long? Caller { get; init; }
-        public long Callee { get; init; }
-        /// <summary>The callee's calls here were detached: their figures are not in the caller's.</summary>
-        public bool Detached { get; init; }
-        public long Calls { get; internal set; }
-        /// <summary>The callee's wall time (<see cref="CallTreeFigures.InclusiveWall"/>), as the profile's edges count it.</summary>
-        public long WallNs { get; internal set; }
-        /// <summary>The callee's wall time scaled like <see cref="CallTreeFigures.AttributedWall"/>: consistent with the self wall times.</summary>
-        public long AttributedWallNs { get; internal set; }
-        /// <summary>The wall split of <see cref="AttributedWallNs"/> (the callee subtrees' self splits).</summary>
-        public WallSplit AttributedSplit { get; internal set; }
-        public long CpuNs { get; internal set; }
-        public long AllocBytes { get; internal set; }
-
-        public long Value(ProfileMetric metric) => metric switch
-        {
-            ProfileMetric.Wall => WallNs,
-            ProfileMetric.Cpu => CpuNs,
-            _ => AllocBytes,
-        };
     }
 }

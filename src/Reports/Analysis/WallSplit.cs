@@ -1,6 +1,6 @@
 using System;
 
-namespace AsyncProf.Reports.Exporters
+namespace AsyncProf.Reports.Analysis
 {
     /// <summary>The three parts wall time splits into (docs/profile-schema.md#wall-split).</summary>
     public enum WallPart { Running, Blocked, Suspended }

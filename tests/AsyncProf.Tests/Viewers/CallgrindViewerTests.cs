@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

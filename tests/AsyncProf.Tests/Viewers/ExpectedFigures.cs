@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 
 namespace AsyncProf.Tests.Viewers

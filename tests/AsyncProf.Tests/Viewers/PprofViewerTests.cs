@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -6,7 +6,7 @@ using System.Net.Http;
 using System.Threading.Tasks;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using Microsoft.AspNetCore.Builder;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;

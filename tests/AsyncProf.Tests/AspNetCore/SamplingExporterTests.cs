@@ -7,7 +7,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using AsyncProf.AspNetCore;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

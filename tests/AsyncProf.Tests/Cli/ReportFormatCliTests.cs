@@ -12,7 +12,7 @@ namespace AsyncProf.Tests.Cli
     public class ReportFormatCliTests
     {
         // a profile with a timeline, so every format applies
-        static readonly string Profile = Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json");
+        static readonly string Profile = Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Reports", "Exporters", "Data", "async-resume.json");
 
         static string Scratch(string name)
         {

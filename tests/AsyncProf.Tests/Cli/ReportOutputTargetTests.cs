@@ -12,7 +12,7 @@ namespace AsyncProf.Tests.Cli
     [Category(Categories.Integration)]
     public class ReportOutputTargetTests
     {
-        static string Profile => Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json");
+        static string Profile => Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Reports", "Exporters", "Data", "async-resume.json");
 
         [Test]
         public void A_named_pipe_receives_the_export_and_stays_a_pipe()

@@ -3,12 +3,13 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Tests.Infrastructure;
 using AsyncProf.Tests.Weaver;
+using AsyncProf.Tests.Weaver.Discovery;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.Cli
 {
     /// <summary>
-    /// <c>asyncprof weave --all</c> on the selection samples (Weaver/SelectionSamples.cs, alone in an assembly): the
+    /// <c>asyncprof weave --all</c> on the selection samples (tests/Fixtures/WeaverSamples/SelectionSamples.cs, alone in an assembly): the
     /// summary line says what was left out and why, and --all weaves the trivial and AggressiveInlining methods too.
     /// </summary>
     [TestFixture]

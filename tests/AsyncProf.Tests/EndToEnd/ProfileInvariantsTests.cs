@@ -125,5 +125,50 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(failures, Has.Some.Contain("Child: calls 3, but its nodes add up to 4"));
             Assert.That(failures, Has.Some.Contain("Child: calls 3, but the edges into it carry 4"));
         }
+
+        [Test]
+        public void CpuAboveWallLeavesOutTheFunctionsNamedConcurrentByDesign()
+        {
+            var p = Write(new Node(1, null, "Main", Wall: 3 * Ms, Cpu: 50 * Ms), new Node(2, null, "Other", Wall: 3 * Ms, Cpu: 50 * Ms));
+            Assert.That(ProfileInvariants.CpuAboveWallFailures(p, new[] { "Main" }), Has.Count.EqualTo(1).And.Some.Contain("Other"));
+        }
+
+        [Test]
+        public void InclusiveFiguresThatAreNotSelfPlusAttachedChildrenAreReported()
+        {
+            // these files write selfCpuNs 0: Main's 10 ms and Child's 4 ms have no self part to come from
+            var p = Write(
+                new Node(1, null, "Main", Wall: 20 * Ms, Cpu: 10 * Ms),
+                new Node(2, 1, "Child", Wall: 5 * Ms, Cpu: 4 * Ms),
+                new Node(3, 1, "Background", Detached: 1));
+            var failures = ProfileInvariants.InclusiveSumFailures(p);
+            Assert.That(failures, Has.Count.EqualTo(2), string.Join("\n", failures));
+            Assert.That(failures, Has.Some.Contain("Main (node 1): cpuNs 10000000 != selfCpuNs 0 + children 4000000"));
+        }
+
+        [Test]
+        public void FunctionWallOverMoreThanItsOutermostNodesIsReported()
+        {
+            // the writer sums every node; a recursive function's wall counts its outermost node only
+            var p = Write(
+                new Node(1, null, "Main", Wall: 20 * Ms),
+                new Node(2, 1, "Recursive", Wall: 10 * Ms),
+                new Node(3, 2, "Recursive", Wall: 8 * Ms),
+                new Node(4, 3, "Spawned", Wall: 1 * Ms, Detached: 1),
+                new Node(5, 4, "Recursive", Calls: 0, InFlight: 1));
+            var failures = ProfileInvariants.FunctionTotalFailures(p);
+            Assert.That(failures, Is.EqualTo(new[] { "(e) Recursive: wallNs (outermost nodes) 18000000, but its nodes add up to 10000000" }));
+        }
+
+        [Test]
+        public void ALeafWithMoreCpuThanWallIsReportedBeyondOneMillisecond()
+        {
+            var p = Write(
+                new Node(1, null, "Main", Wall: 1 * Ms, Cpu: 9 * Ms),
+                new Node(2, 1, "Leaf", Wall: 1 * Ms, Cpu: 3 * Ms),
+                new Node(3, 1, "Near", Wall: 1 * Ms, Cpu: 2 * Ms));
+            var failures = ProfileInvariants.LeafCpuAboveWallFailures(p);
+            Assert.That(failures, Has.Count.EqualTo(1).And.Some.Contain("Leaf (node 2)"), string.Join("\n", failures));
+        }
     }
 }

@@ -257,50 +257,18 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
-        public void Inclusive_figures_add_up_over_the_tree()
-        {
+        public void Inclusive_figures_add_up_over_the_tree() =>
             // docs/profile-schema.md: cpuNs = selfCpuNs + the cpuNs of every child node that is not detached; the same
-            // for allocations.
-            var failures = new List<string>();
-            foreach (var node in _profile.Tree)
-            {
-                var children = _profile.Tree.Where(c => c.Parent == node.Id && !c.IsDetached).ToList();
-                var name = _profile.FunctionById(node.Function).Name;
-                if (node.CpuNs != node.SelfCpuNs + children.Sum(c => c.CpuNs))
-                    failures.Add($"{name} (node {node.Id}): cpuNs {node.CpuNs} != selfCpuNs {node.SelfCpuNs} + children {children.Sum(c => c.CpuNs)}");
-                if (node.AllocBytes != node.SelfAllocBytes + children.Sum(c => c.AllocBytes))
-                    failures.Add($"{name} (node {node.Id}): allocBytes {node.AllocBytes} != selfAllocBytes {node.SelfAllocBytes} + children {children.Sum(c => c.AllocBytes)}");
-                if (node.Calls > 0 && node.CpuNs > node.WallNs + 1_000_000 && !_profile.Tree.Any(c => c.Parent == node.Id))
-                    failures.Add($"{name} (node {node.Id}): a leaf with more CPU ({node.CpuNs}) than wall time ({node.WallNs})");
-            }
-            Assert.That(failures, Is.Empty);
-        }
+            // for allocations; and no leaf burns more CPU than its wall.
+            Assert.That(ProfileInvariants.InclusiveSumFailures(_profile).Concat(ProfileInvariants.LeafCpuAboveWallFailures(_profile)), Is.Empty);
 
         [Test]
         public void The_profile_invariants_hold() => ProfileInvariants.AssertHold(_profile);
 
         [Test]
-        public void Function_totals_are_the_sums_over_their_nodes()
-        {
-            var failures = new List<string>();
-            foreach (var f in _profile.Functions)
-            {
-                var nodes = _profile.Tree.Where(n => n.Function == f.Id).ToList();
-                void Check(string field, long actual, long expected)
-                {
-                    if (actual != expected) failures.Add($"{f.Name}: {field} {actual}, its nodes add up to {expected}");
-                }
-                Check("calls", f.Calls, nodes.Sum(n => n.Calls));
-                Check("inFlight", f.InFlight, nodes.Sum(n => n.InFlight));
-                Check("suspends", f.Suspends, nodes.Sum(n => n.Suspends));
-                Check("selfCpuNs", f.SelfCpuNs, nodes.Sum(n => n.SelfCpuNs));
-                Check("selfAllocBytes", f.SelfAllocBytes, nodes.Sum(n => n.SelfAllocBytes));
-                // No recursion in this app: every node is outermost.
-                Check("wallNs", f.WallNs, nodes.Sum(n => n.WallNs));
-                Check("cpuNs", f.CpuNs, nodes.Sum(n => n.CpuNs));
-            }
-            Assert.That(failures, Is.Empty);
-        }
+        public void Function_totals_are_the_sums_over_their_nodes() =>
+            // No recursion in this app: every node is outermost, so wall and CPU too are plain sums over the nodes.
+            Assert.That(ProfileInvariants.CallAccountingFailures(_profile).Concat(ProfileInvariants.FunctionTotalFailures(_profile)), Is.Empty);
 
         /// <summary>
         /// The checks above are worth something only if a naive profiler fails them: weave the same app with the

@@ -24,6 +24,15 @@ namespace AsyncProf.Tests.Infrastructure
     ///     tree, the functions and the edges: per node 0 &lt;= faults &lt;= calls, detached &lt;= calls + inFlight, no
     ///     wall without a completed call; per function calls, inFlight, faults, suspends, detached, unobserved equal
     ///     the sums over its nodes; the edges into a function carry all its calls; every parent exists and comes first.
+    /// (d) <see cref="InclusiveSumFailures"/>: per node, cpuNs = selfCpuNs + the cpuNs of its children that are not
+    ///     detached, and the same for allocations (docs/profile-schema.md), exactly; so self &lt;= inclusive.
+    /// (e) <see cref="FunctionTotalFailures"/>: per function, selfCpuNs and selfAllocBytes are the sums over its nodes,
+    ///     wallNs, cpuNs and allocBytes the sums over its outermost nodes (no ancestor of the same function within
+    ///     their lane; a detached node starts a lane), exactly.
+    /// (f) <see cref="LeafCpuAboveWallFailures"/>: a tree leaf with completed calls has CPU &lt;= wall +
+    ///     <see cref="LeafCpuToleranceNs"/>: (a) per node, for leaves, whose CPU no child can have moved.
+    /// (a) and (b) hold for code that does one thing at a time only: a caller whose code runs concurrently names the
+    /// functions that do so by design, and (a) leaves them out (<see cref="CpuAboveWallFailures(ProfileFile, IReadOnlyCollection{string})"/>).
     /// </summary>
     public static class ProfileInvariants
     {
@@ -42,9 +51,16 @@ namespace AsyncProf.Tests.Infrastructure
             Assert.That(failures, Is.Empty, $"{profile.Path}: {failures.Count} invariant failures:\n  " + string.Join("\n  ", failures));
         }
 
-        public static IReadOnlyList<string> CpuAboveWallFailures(ProfileFile profile) =>
+        /// <summary>How far a leaf's CPU may exceed its wall in (f): 1 ms, the last window a thread may still hold.</summary>
+        public const long LeafCpuToleranceNs = 1_000_000;
+
+        public static IReadOnlyList<string> CpuAboveWallFailures(ProfileFile profile) => CpuAboveWallFailures(profile, Array.Empty<string>());
+
+        /// <summary>(a), leaving out the functions named in <paramref name="concurrentByDesign"/> (they run work beside their own).</summary>
+        public static IReadOnlyList<string> CpuAboveWallFailures(ProfileFile profile, IReadOnlyCollection<string> concurrentByDesign) =>
             profile.Functions
                 .Where(f => f.Calls > 0 && f.InFlight == 0 && f.CpuNs > f.WallNs + CpuToleranceNs(f.WallNs))
+                .Where(f => !concurrentByDesign.Contains(f.Name))
                 .OrderByDescending(f => f.CpuNs - f.WallNs)
                 .Select(f => $"(a) {f.Name} [{f.Kind}]: CPU {Ms(f.CpuNs)} > wall {Ms(f.WallNs)} over {f.Calls} calls " +
                              $"(tolerance {Ms(CpuToleranceNs(f.WallNs))})")
@@ -110,6 +126,59 @@ namespace AsyncProf.Tests.Infrastructure
                 if (overEdges != f.Calls) failures.Add($"{where}: calls {f.Calls}, but the edges into it carry {overEdges}");
             }
             return failures;
+        }
+
+        public static IReadOnlyList<string> InclusiveSumFailures(ProfileFile profile)
+        {
+            var failures = new List<string>();
+            var childrenOf = profile.Tree.Where(c => !c.IsDetached).ToLookup(c => c.Parent);
+            foreach (var node in profile.Tree)
+            {
+                var children = childrenOf[node.Id].ToList();
+                var name = profile.FunctionById(node.Function).Name;
+                if (node.CpuNs != node.SelfCpuNs + children.Sum(c => c.CpuNs))
+                    failures.Add($"(d) {name} (node {node.Id}): cpuNs {node.CpuNs} != selfCpuNs {node.SelfCpuNs} + children {children.Sum(c => c.CpuNs)}");
+                if (node.AllocBytes != node.SelfAllocBytes + children.Sum(c => c.AllocBytes))
+                    failures.Add($"(d) {name} (node {node.Id}): allocBytes {node.AllocBytes} != selfAllocBytes {node.SelfAllocBytes} + children {children.Sum(c => c.AllocBytes)}");
+            }
+            return failures;
+        }
+
+        public static IReadOnlyList<string> FunctionTotalFailures(ProfileFile profile)
+        {
+            var failures = new List<string>();
+            var byId = profile.Tree.ToDictionary(n => n.Id);
+            bool IsOutermost(ProfiledNode n)
+            {
+                for (var lane = n; !lane.IsDetached && lane.Parent is long p && byId.TryGetValue(p, out var parent); lane = parent)
+                    if (parent.Function == n.Function) return false;
+                return true;
+            }
+            var nodesOf = profile.Tree.ToLookup(n => n.Function);
+            foreach (var f in profile.Functions)
+            {
+                var nodes = nodesOf[f.Id].ToList();
+                var outermost = nodes.Where(IsOutermost).ToList();
+                void Sum(string field, long value, long sum)
+                {
+                    if (value != sum) failures.Add($"(e) {f.Name}: {field} {value}, but its nodes add up to {sum}");
+                }
+                Sum("selfCpuNs", f.SelfCpuNs, nodes.Sum(n => n.SelfCpuNs));
+                Sum("selfAllocBytes", f.SelfAllocBytes, nodes.Sum(n => n.SelfAllocBytes));
+                Sum("wallNs (outermost nodes)", f.WallNs, outermost.Sum(n => n.WallNs));
+                Sum("cpuNs (outermost nodes)", f.CpuNs, outermost.Sum(n => n.CpuNs));
+                Sum("allocBytes (outermost nodes)", f.AllocBytes, outermost.Sum(n => n.AllocBytes));
+            }
+            return failures;
+        }
+
+        public static IReadOnlyList<string> LeafCpuAboveWallFailures(ProfileFile profile)
+        {
+            var parents = profile.Tree.Where(n => n.Parent != null).Select(n => n.Parent!.Value).ToHashSet();
+            return profile.Tree
+                .Where(n => n.Calls > 0 && n.CpuNs > n.WallNs + LeafCpuToleranceNs && !parents.Contains(n.Id))
+                .Select(n => $"(f) {profile.FunctionById(n.Function).Name} (node {n.Id}): a leaf with more CPU ({n.CpuNs}) than wall time ({n.WallNs})")
+                .ToList();
         }
 
         static string Ms(long ns) => $"{ns / 1e6:F2} ms";

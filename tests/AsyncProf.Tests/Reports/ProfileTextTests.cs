@@ -15,7 +15,7 @@ namespace AsyncProf.Tests.Reports
     [Category(Categories.Integration)]
     public class ProfileTextTests
     {
-        static readonly string Valid = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Formats", "Data", "async-resume.json"));
+        static readonly string Valid = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "AsyncProf.Tests", "Reports", "Exporters", "Data", "async-resume.json"));
 
         static byte[] Replace(string find, byte[] replacement)
         {

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Zoo;
 using NUnit.Framework;
 

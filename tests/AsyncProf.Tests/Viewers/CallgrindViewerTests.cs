@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Analysis;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

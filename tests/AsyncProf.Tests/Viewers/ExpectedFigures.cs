@@ -3,7 +3,7 @@ using System.Linq;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 
 namespace AsyncProf.Tests.Viewers

@@ -6,7 +6,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Analysis;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

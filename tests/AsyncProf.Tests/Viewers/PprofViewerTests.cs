@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Exporters;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

@@ -8,8 +8,8 @@ using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using AsyncProf.Reports.Exporters;
 using AsyncProf.Reports.Analysis;
-using AsyncProf.Tests.Formats;
-using AsyncProf.Tests.Html;
+using AsyncProf.Tests.Reports.Exporters;
+using AsyncProf.Tests.Reports.Html;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 

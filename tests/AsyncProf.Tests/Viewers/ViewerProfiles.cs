@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using AsyncProf.Reports;
-using AsyncProf.Tests.Formats;
+using AsyncProf.Tests.Reports.Exporters;
 using AsyncProf.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -121,7 +121,7 @@ namespace AsyncProf.Tests.Viewers
                 at = next;
             }
             // 8 levels: under the exporters' recursion collapse (10), so the viewers see every level; collapsing
-            // deeper recursion is tested in Formats/DeepRecursionFormatTests
+            // deeper recursion is tested in Reports/Exporters/DeepRecursionFormatTests
             for (var i = 0; i < 8; i++)
             {
                 var next = new Shape { Function = "Deep.Tree.Recurse", Calls = 1, SelfWall = 2_000, SelfCpu = 1_500 + i, SelfAlloc = 32 };

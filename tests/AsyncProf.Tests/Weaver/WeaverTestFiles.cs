@@ -7,7 +7,10 @@ using Mono.Cecil.Cil;
 
 namespace AsyncProf.Tests.Weaver
 {
-    /// <summary>Scratch folders and inputs for the weaver tests: the test assembly itself is the richest input at hand.</summary>
+    /// <summary>
+    /// Scratch folders and inputs for the weaver tests: the weaver samples fixture (tests/Fixtures/WeaverSamples), built
+    /// once per test run by <see cref="ProjectBuilds"/> and copied per test, since tests weave and damage their copy.
+    /// </summary>
     internal static class WeaverTestFiles
     {
         public static string NewFolder(string label)
@@ -17,10 +20,10 @@ namespace AsyncProf.Tests.Weaver
             return folder;
         }
 
-        /// <summary>Copies this test assembly and its pdb into <paramref name="folder"/>; returns the copy's path.</summary>
-        public static string CopyTestAssembly(string folder)
+        /// <summary>Copies the built samples assembly and its pdb into <paramref name="folder"/>; returns the copy's path.</summary>
+        public static string CopySamplesAssembly(string folder)
         {
-            var source = typeof(WeaverTestFiles).Assembly.Location;
+            var source = Path.Combine(ProjectBuilds.Build(RepoPaths.Fixture("WeaverSamples"), "Debug"), "WeaverSamples.dll");
             var copy = Path.Combine(folder, Path.GetFileName(source));
             File.Copy(source, copy, overwrite: true);
             var pdb = Path.ChangeExtension(source, ".pdb");

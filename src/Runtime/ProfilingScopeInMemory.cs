@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Threading;
 
 namespace AsyncProf
 {
@@ -22,35 +25,34 @@ namespace AsyncProf
         /// <summary>
         /// The CPU time and bytes allocated the scope recorded so far, over every call (the sum of all self figures),
         /// for a one-line summary such as a Server-Timing header. Takes a snapshot (without the probe-cost
-        /// correction, which calibrates for milliseconds: CPU includes the probe's own time): not for a hot path.
+        /// correction, which calibrates for milliseconds: CPU includes the probe's own time). A walk over the
+        /// scope's call nodes, not a snapshot: no functions, edges or names are derived for it.
         /// </summary>
-        public ScopeTotals Totals()
+        public ScopeTotals Totals() => Recorder.Unprofiled(() =>
         {
-            var snapshot = Recorder.Unprofiled(() => ProfileSnapshot.Take(session, correct: false));
+            // this thread's open CPU window holds the CPU spent since it opened: close it, as a snapshot does
+            var thread = ThreadRecorder.Existing(session);
+            if (thread != null) thread.CloseWindow(thread.Event());
+            return SumSelfFigures(session.Root);
+        });
+
+        static ScopeTotals SumSelfFigures(CallNode root)
+        {
             long cpu = 0, alloc = 0, calls = 0;
-            foreach (var node in snapshot.Nodes)
+            var stack = new Stack<CallNode>(); // explicit: deep recursion in user code must not overflow it
+            stack.Push(root);
+            while (stack.Count > 0)
             {
-                cpu += node.SelfCpuNs;
-                alloc += node.SelfAllocBytes;
-                calls += node.Calls + node.InFlight;
+                var node = stack.Pop();
+                if (node != root)
+                {
+                    cpu += Volatile.Read(ref node.SelfCpuNs);
+                    alloc += Volatile.Read(ref node.SelfAllocBytes);
+                    calls += Math.Max(Volatile.Read(ref node.Calls), Volatile.Read(ref node.Started)); // finished or in flight
+                }
+                for (var c = node.FirstChild; c != null; c = c.NextSibling) stack.Push(c);
             }
             return new ScopeTotals(cpu, alloc, calls);
         }
-    }
-
-    /// <summary>Totals of a scope's recording: see <see cref="ProfilingScope.Totals"/>.</summary>
-    public readonly struct ScopeTotals
-    {
-        public ScopeTotals(long cpuNs, long allocBytes, long calls)
-        {
-            CpuNs = cpuNs;
-            AllocBytes = allocBytes;
-            Calls = calls;
-        }
-
-        public long CpuNs { get; }
-        public long AllocBytes { get; }
-        /// <summary>Calls recorded, finished or in flight.</summary>
-        public long Calls { get; }
     }
 }

@@ -61,6 +61,25 @@ namespace AsyncProf.Tests.Runtime
         }
 
         [Test]
+        public void Totals_are_the_sums_of_the_self_figures_its_profile_writes()
+        {
+            var scope = Profiler.StartScope();
+            for (var i = 0; i < 7; i++) Call(StepA);
+            Task.Run(() => { Call(QueuedA); GC.KeepAlive(new byte[100_000]); }).Wait();
+            Call(StepB);
+            scope.Stop();
+            var totals = scope.Totals();
+            var path = TempProfile();
+            scope.Save(path);
+            var p = ProfileFile.Load(path);
+            Assert.That(totals.Calls, Is.EqualTo(9));
+            Assert.That(totals.Calls, Is.EqualTo(p.Tree.Sum(n => n.Calls + n.InFlight)));
+            Assert.That(totals.AllocBytes, Is.EqualTo(p.Tree.Sum(n => n.SelfAllocBytes)));
+            Assert.That(totals.CpuNs, Is.EqualTo(p.Tree.Sum(n => n.SelfCpuNs)).Within(p.Tree.Sum(n => n.SelfCpuNs) / 2 + 1),
+                "the same CPU, except the probe-cost correction a written profile applies");
+        }
+
+        [Test]
         public void Concurrent_scopes_each_get_their_own_flow()
         {
             var first = TempProfile();

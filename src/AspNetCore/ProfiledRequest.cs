@@ -144,13 +144,23 @@ namespace AsyncProf.AspNetCore
             ["traceId"] = traceId,
         };
 
+        /// <summary>
+        /// The scope's profile with <paramref name="request"/> added as its last member: the runtime writes one JSON
+        /// object, reopened before its closing brace (no parse and re-serialisation of a profile of megabytes).
+        /// </summary>
         static byte[] WithRequest(ProfilingScope scope, JsonObject request)
         {
             using var buffer = new MemoryStream();
             scope.WriteJson(buffer);
-            var profile = JsonNode.Parse(buffer.ToArray())!.AsObject();
-            profile["request"] = request;
-            return System.Text.Encoding.UTF8.GetBytes(profile.ToJsonString());
+            var bytes = buffer.GetBuffer();
+            var end = (int)buffer.Length;
+            while (end > 0 && bytes[end - 1] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') end--;
+            if (end == 0 || bytes[end - 1] != (byte)'}') throw new InvalidDataException("the runtime's profile is not one JSON object");
+            buffer.SetLength(end - 1);
+            buffer.Write(",\n\"request\":"u8);
+            buffer.Write(System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()));
+            buffer.Write("\n}\n"u8);
+            return buffer.ToArray();
         }
     }
 }

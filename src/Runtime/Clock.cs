@@ -92,7 +92,7 @@ namespace AsyncProf
             {
                 if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
                     return null;
-                if (Environment.GetEnvironmentVariable("ASYNCPROF_CLOCK") == "stopwatch" || !KernelUsesTsc())
+                if (EnvironmentSettings.StopwatchClock || !KernelUsesTsc())
                     return null;
                 byte[] code = { 0x0F, 0x31, 0x48, 0xC1, 0xE2, 0x20, 0x48, 0x09, 0xD0, 0xC3 };
                 const int ReadWrite = 3, ReadExecute = 5, PrivateAnonymous = 0x22;

@@ -10,28 +10,20 @@ namespace AsyncProf
     /// </summary>
     internal static class EnvironmentSession
     {
-        public const long DefaultCpuWindowNs = 250_000;
-
         public static void StartIfRequested()
         {
-            var path = Environment.GetEnvironmentVariable("ASYNCPROF_OUTPUT");
+            var path = EnvironmentSettings.Output;
             if (string.IsNullOrEmpty(path)) return;
-            var timeline = ProfileOutput.NeedsTimeline(path!) || Environment.GetEnvironmentVariable("ASYNCPROF_TIMELINE") == "1"
-                ? new Timeline(Timeline.CapacityFromEnvironment())
+            var timeline = ProfileOutput.NeedsTimeline(path!) || EnvironmentSettings.Timeline
+                ? new Timeline(EnvironmentSettings.TimelineCapacity)
                 : null;
-            var session = Recorder.Start(CpuWindowNs(), timeline);
+            var session = Recorder.Start(EnvironmentSettings.CpuWindowNs, timeline);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(session, path!);
             // ProcessExit is not raised when the process dies of an unhandled exception: its profile matters most then
             AppDomain.CurrentDomain.UnhandledException += (_, e) => { if (e.IsTerminating) Write(session, path!); };
         }
 
         static int written;
-
-        public static long CpuWindowNs()
-        {
-            var text = Environment.GetEnvironmentVariable("ASYNCPROF_CPU_WINDOW_US");
-            return long.TryParse(text, out var us) && us >= 0 ? us * 1000 : DefaultCpuWindowNs;
-        }
 
         static void Write(Session session, string path)
         {
@@ -44,7 +36,7 @@ namespace AsyncProf
             catch (Exception e)
             {
                 // The process is exiting: the console is the only place left to say why there is no profile.
-                Console.Error.WriteLine($"asyncprof: could not write {path}: {e.Message.Replace('\r', ' ').Replace('\n', ' ')}");
+                Console.Error.WriteLine($"asyncprof: could not write {path}: {Shared.OneLineText.Of(e.Message)}");
             }
         }
     }

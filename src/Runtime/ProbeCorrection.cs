@@ -30,7 +30,7 @@ namespace AsyncProf
         const int ParentFunction = int.MaxValue - 1, LeafFunction = int.MaxValue - 2; // never written: the session is thrown away
 
         /// <summary>ASYNCPROF_CORRECTION=off: profiles are written uncorrected.</summary>
-        public static bool SwitchedOff => string.Equals(Environment.GetEnvironmentVariable("ASYNCPROF_CORRECTION"), "off", StringComparison.OrdinalIgnoreCase);
+        public static bool SwitchedOff => EnvironmentSettings.CorrectionOff;
 
         /// <summary>Null when switched off (ASYNCPROF_CORRECTION=off) or when the measurement failed.</summary>
         public static ProbeCorrection? Measure(Session like)

@@ -7,9 +7,9 @@ namespace AsyncProf
         public bool RecordTimeline { get; set; }
 
         /// <summary>Newest timeline segments kept; older ones are dropped and counted.</summary>
-        public int TimelineCapacity { get; set; } = Timeline.CapacityFromEnvironment();
+        public int TimelineCapacity { get; set; } = EnvironmentSettings.TimelineCapacity;
 
         /// <summary>How often, at most, a thread's CPU clock is read (docs/profile-schema.md). 0: at every event.</summary>
-        public long CpuWindowMicroseconds { get; set; } = EnvironmentSession.CpuWindowNs() / 1000;
+        public long CpuWindowMicroseconds { get; set; } = EnvironmentSettings.CpuWindowNs / 1000;
     }
 }

@@ -91,10 +91,5 @@ namespace AsyncProf
             return result.ToArray();
         }
 
-        public static int CapacityFromEnvironment()
-        {
-            var text = Environment.GetEnvironmentVariable("ASYNCPROF_TIMELINE_CAPACITY");
-            return int.TryParse(text, out var n) && n > 0 ? n : DefaultCapacity;
-        }
     }
 }

@@ -259,17 +259,20 @@ namespace AsyncProf
         /// Ends the runtime-async segment left on top by a suspension (see <see cref="Suspend"/>). The frame has
         /// unwound since, with no instruction of ours where it returned: the interval up to this event is its
         /// suspension's cost (the runtime capturing and allocating its continuation, the awaited task's
-        /// registration), as a state machine's AwaitUnsafeOnCompleted is its own, unless the interval is long: the
-        /// thread may then have idled or run other work since, which is not the callee's (the frame below, or
-        /// nobody, gets it). True when the interval was charged.
+        /// registration), as a state machine's AwaitUnsafeOnCompleted is its own. With its caller's frame right
+        /// below, the frame unwound into its caller, whose next probe event is this one; without (a resumed frame,
+        /// whose suspension unwinds into the runtime's dispatcher or the thread pool), only a short interval is
+        /// charged: after a long one the thread may have idled or run other work, which is not the callee's (the
+        /// frame below, or nobody, gets it). True when the interval was charged.
         /// </summary>
         bool EndAwaitingTop(long now)
         {
             awaitingTop = false;
             var awaitEnd = lastTicks;
-            var charged = now - lastTicks < Session.LongIntervalTicks;
-            if (charged) Charge(now);
             ref var f = ref frames[Depth - 1];
+            var intoCaller = Depth > 1 && frames[Depth - 2].Node == f.Node.Parent;
+            var charged = intoCaller || now - lastTicks < Session.LongIntervalTicks;
+            if (charged) Charge(now);
             AddToTimeline(ref f, f.Node, charged ? now : awaitEnd, Timeline.SegmentEnd.Suspend);
             f = default;
             Depth--;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
+using AsyncZoo.Infra;
 
 namespace AsyncZoo
 {

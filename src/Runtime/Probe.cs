@@ -107,15 +107,15 @@ namespace AsyncProf
         // Each RuntimeAsyncAwait overload takes what AsyncHelpers.Await takes (woven code dups it), so the weaver
         // names the overload by copying the Await call's own signature.
 
-        /// <summary>Entry of a runtime-async method: starts the call (its running segment ends at each real suspension).</summary>
+        /// <summary>Entry of a runtime-async method: starts the call (after each real suspension its running segment stays on top until the thread's next event).</summary>
         public static void RuntimeAsyncStart(ref AsyncCall call, int methodId) =>
-            Recorder.MoveNext(ref call, methodId, flowsContext: true, endsAtReturn: false);
+            Recorder.MoveNext(ref call, methodId, flowsContext: true, endsAtReturn: false, endsAtNextEvent: true);
 
         /// <summary>After an AsyncHelpers.Await* call: a call that suspended there resumes (maybe on another thread).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void RuntimeAsyncResume(ref AsyncCall call)
         {
-            if (call.Phase == AsyncCall.Suspended) Recorder.MoveNext(ref call, 0, flowsContext: true, endsAtReturn: false);
+            if (call.Phase == AsyncCall.Suspended) Recorder.MoveNext(ref call, 0, flowsContext: true, endsAtReturn: false, endsAtNextEvent: true);
         }
 
         /// <summary>Before <c>AsyncHelpers.Await(Task)</c>: an incomplete task suspends the frame inside the Await call.</summary>

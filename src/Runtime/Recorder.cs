@@ -223,7 +223,8 @@ namespace AsyncProf
 
         // endsAtReturn: the segment stays on top after a suspension until a MoveNextReturn probe (async state
         // machines; default: flowsContext); false ends it at the suspension (sync iterators, runtime-async methods).
-        public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext, bool? endsAtReturn = null)
+        // endsAtNextEvent: a runtime-async segment, which stays on top after a suspension until the thread's next event.
+        public static void MoveNext(ref AsyncCall call, int functionId, bool flowsContext, bool? endsAtReturn = null, bool endsAtNextEvent = false)
         {
             var node = call.Node as CallNode;
             // A null node is a call not started, whatever Phase says (a SkipLocalsInit stub may leave garbage there).
@@ -263,7 +264,7 @@ namespace AsyncProf
                 call.Phase = AsyncCall.Running;
                 var running = node!; // resuming implies a node; a new call got one above
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: endsAtReturn ?? flowsContext,
-                    handle: call.Handle, parentHandle: call.ParentHandle);
+                    handle: call.Handle, parentHandle: call.ParentHandle, endsAtNextEvent: endsAtNextEvent);
                 if (call.Handle != null) FlowToQueuedWork(t, call.Handle);
             }
             catch (Exception e) { Fail(e, s); }
@@ -282,6 +283,7 @@ namespace AsyncProf
             {
                 var t = ThreadRecorder.Existing(node.Session);
                 if (t == null) return;
+                t.EndAwaitingSegment(); // a runtime-async callee that suspended before this caller's suspension
                 if (call.ParentOnStack)
                 {
                     call.ParentOnStack = false; // once: the caller's frame is right below the first segment only

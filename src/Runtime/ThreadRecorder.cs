@@ -35,6 +35,7 @@ namespace AsyncProf
             public bool IsSegment; // a running segment of an async call or iterator (its call lives in AsyncCall)
             public bool Suspending; // the segment suspended; it stays on top until its MoveNext returns
             public bool EndsAtReturn; // an async MoveNext, woven with a MoveNextReturn probe
+            public bool EndsAtNextEvent; // a runtime-async frame: after a suspension it stays on top until the thread's next event
             public long CallId, ParentCallId, StartCpuNs; // timeline mode only
             public CallHandle? Handle; // this call's handle: an async call's own, a sync call's once a callee asked
             public CallHandle? ParentHandle; // its caller's, when known at entry (an async caller, or the logical one)
@@ -53,6 +54,7 @@ namespace AsyncProf
         // the last event on this thread: the interval since it is charged to the frame on top
         long lastTicks;
         long lastAlloc;
+        bool awaitingTop; // the frame on top is a runtime-async segment that suspended in an AsyncHelpers.Await call
 
 
         // the CPU window: intervals since the last thread-CPU reading, charged at the next one
@@ -226,6 +228,7 @@ namespace AsyncProf
             Session = session;
             Array.Clear(frames, 0, Depth);
             Depth = 0;
+            awaitingTop = false;
             Array.Clear(window, 0, windowCount);
             windowCount = 0;
             windowProfiledTicks = 0;
@@ -247,6 +250,38 @@ namespace AsyncProf
         /// have blocked: it then gets a clock reading of its own instead of sharing a rate with busy neighbours).
         /// </summary>
         void Advance(long now)
+        {
+            if (awaitingTop && EndAwaitingTop(now)) return;
+            Charge(now);
+        }
+
+        /// <summary>
+        /// Ends the runtime-async segment left on top by a suspension (see <see cref="Suspend"/>). The frame has
+        /// unwound since, with no instruction of ours where it returned: the interval up to this event is its
+        /// suspension's cost (the runtime capturing and allocating its continuation, the awaited task's
+        /// registration), as a state machine's AwaitUnsafeOnCompleted is its own. With its caller's frame right
+        /// below, the frame unwound into its caller, whose next probe event is this one; without (a resumed frame,
+        /// whose suspension unwinds into the runtime's dispatcher or the thread pool), only a short interval is
+        /// charged: after a long one the thread may have idled or run other work, which is not the callee's (the
+        /// frame below, or nobody, gets it). True when the interval was charged.
+        /// </summary>
+        bool EndAwaitingTop(long now)
+        {
+            awaitingTop = false;
+            var awaitEnd = lastTicks;
+            ref var f = ref frames[Depth - 1];
+            var intoCaller = Depth > 1 && frames[Depth - 2].Node == f.Node.Parent;
+            var charged = intoCaller || now - lastTicks < Session.LongIntervalTicks;
+            if (charged) Charge(now);
+            AddToTimeline(ref f, f.Node, charged ? now : awaitEnd, Timeline.SegmentEnd.Suspend);
+            f = default;
+            Depth--;
+            if (charged) SettleIfIdle(now);
+            return charged;
+        }
+
+        /// <summary>Charges the interval since the last event to the frame on top (see <see cref="Advance"/>).</summary>
+        void Charge(long now)
         {
             var alloc = Allocations.CurrentThread() - shared.AllocSkew;
             var ticks = now - lastTicks;
@@ -356,7 +391,7 @@ namespace AsyncProf
         public CallHandle? HandleAt(int depth) => depth > 0 && depth <= Depth && !frames[depth - 1].IsSegment ? frames[depth - 1].Handle : null;
 
         public int Push(CallNode node, long now, bool isSegment, long callId = 0, long parentCallId = 0, bool endsAtReturn = false,
-            CallHandle? handle = null, CallHandle? parentHandle = null)
+            CallHandle? handle = null, CallHandle? parentHandle = null, bool endsAtNextEvent = false)
         {
             if (Depth == frames.Length)
             {
@@ -369,6 +404,7 @@ namespace AsyncProf
             frames[Depth].IsSegment = isSegment;
             frames[Depth].Suspending = false;
             frames[Depth].EndsAtReturn = endsAtReturn;
+            frames[Depth].EndsAtNextEvent = endsAtNextEvent;
             frames[Depth].CallId = callId;
             frames[Depth].ParentCallId = parentCallId;
             frames[Depth].StartCpuNs = windowStartCpuNs;
@@ -481,7 +517,8 @@ namespace AsyncProf
         /// <summary>
         /// A call suspends. An async call's segment stays on top until its MoveNext returns, so the suspension's own
         /// cost (the state machine box and continuation allocated by AwaitUnsafeOnCompleted) is the callee's, not its
-        /// caller's; a sync iterator's segment ends here (its MoveNext returns right after).
+        /// caller's; a runtime-async segment, for the same reason, stays on top until the thread's next event
+        /// (<see cref="EndAwaitingTop"/>); a sync iterator's segment ends here (its MoveNext returns right after).
         /// </summary>
         /// <returns>When the segment ended, or 0 when it ends at its MoveNext's return (wall split).</returns>
         public long Suspend(CallNode node)
@@ -495,10 +532,21 @@ namespace AsyncProf
                     return 0;
                 }
                 var now = Event();
+                if (frames[i].EndsAtNextEvent && i == Depth - 1)
+                {
+                    awaitingTop = true;
+                    return now; // the wall split's suspension starts at the Await call
+                }
                 PopSegment(node, now, Timeline.SegmentEnd.Suspend);
                 return now;
             }
             return 0;
+        }
+
+        /// <summary>Ends a runtime-async segment left on top by its suspension, before an event that reads the stack without a clock.</summary>
+        public void EndAwaitingSegment()
+        {
+            if (awaitingTop) Event();
         }
 
         /// <summary>A woven MoveNext returns: the segment on top ends here if it suspended.</summary>

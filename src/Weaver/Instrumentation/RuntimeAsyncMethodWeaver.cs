@@ -22,8 +22,9 @@ namespace AsyncProf.Weaver.Instrumentation
     /// EPILOGUE: Probe.Complete(ref call); return result;
     /// </code>
     /// The awaited task's IsCompleted, read before the Await call, tells whether the frame suspends there (Await
-    /// suspends exactly when it is false). The suspension's segment ends before the Await call: there is no
-    /// instruction of ours where the suspended frame returns.
+    /// suspends exactly when it is false). There is no instruction of ours where the suspended frame returns, so its
+    /// segment stays on top across the Await call until the thread's next probe event (the caller's own, normally):
+    /// the runtime's suspension work is the callee's, as a state machine's AwaitUnsafeOnCompleted is.
     /// </summary>
     internal sealed class RuntimeAsyncMethodWeaver
     {

@@ -69,6 +69,32 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(Edges(runtimeAsync), Is.EqualTo(Edges(stateMachines)), "caller -> callee: calls (runtime-async vs state machines)");
         }
 
+        /// <summary>
+        /// The "same figures within noise": the seed's durations are built in (a 100 ms spin, a 150 ms sleep,
+        /// a 200 ms server delay), so each function's wall per call may differ between the builds by scheduling
+        /// noise only: 15% of the larger plus 10 ms; its CPU per call by 25% plus 10 ms (the spin gets less CPU on
+        /// a busy machine, in either build); allocations are not compared (a runtime-async frame allocates per suspension).
+        /// </summary>
+        [Test]
+        public void Both_builds_give_the_same_wall_and_cpu_within_noise()
+        {
+            var differences = new List<string>();
+            foreach (var name in new[] { SeedScenarioTests.Home, SeedScenarioTests.ParseContents, SeedScenarioTests.DoHttpRequest, SeedScenarioTests.FetchFromDbSync })
+            {
+                var a = runtimeAsync.Function(name);
+                var b = stateMachines.Function(name);
+                TestContext.Out.WriteLine($"{name}: wall {a.WallMsPerCall:F1} / {b.WallMsPerCall:F1} ms per call, cpu {a.CpuMsPerCall:F1} / {b.CpuMsPerCall:F1} ms per call (runtime-async / state machines)");
+                void Compare(string what, double x, double y, double relative)
+                {
+                    if (Math.Abs(x - y) > relative * Math.Max(x, y) + 10)
+                        differences.Add($"{name}: {what} {x:F1} ms per call runtime-async, {y:F1} ms state machines");
+                }
+                Compare("wall", a.WallMsPerCall, b.WallMsPerCall, 0.15);
+                Compare("cpu", a.CpuMsPerCall, b.CpuMsPerCall, 0.25);
+            }
+            Assert.That(differences, Is.Empty);
+        }
+
         static List<string> Calls(ProfileFile p) =>
             p.Functions.Select(f => $"{f.Name}: {f.Calls}, in flight {f.InFlight}, faults {f.Faults}").OrderBy(s => s, StringComparer.Ordinal).ToList();
 

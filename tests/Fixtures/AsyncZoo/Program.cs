@@ -21,8 +21,8 @@ namespace AsyncZoo
             return failures.Count == 0 ? 0 : 1;
         }
 
-        // Every async section suspends at least once, so each of the 7 awaits here suspends.
-        [Expect("AsyncZoo.Program.RunAll", Calls = 1, Suspends = 7)]
+        // Every async section suspends at least once, so each of the 9 awaits here suspends.
+        [Expect("AsyncZoo.Program.RunAll", Calls = 1, Suspends = 9)]
         public static async Task RunAll()
         {
             SyncScenarios.Run();
@@ -34,6 +34,8 @@ namespace AsyncZoo
             await Generics.Run();
             Check.Equal(11, await Outer.Run(), "Outer.Run");
             await Threads.Run();
+            await SuspensionCost.Run();
+            await MixedAndCancellation.Run();
         }
     }
 }

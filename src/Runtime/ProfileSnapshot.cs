@@ -19,6 +19,8 @@ namespace AsyncProf
             public long Detached, Unobserved;
             /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
             public long RunningNs, BlockedNs, SuspendedNs;
+            /// <summary>GC pauses (docs/profile-schema.md#gc-pauses): inclusive, the wall split's fourth part, and the node's own.</summary>
+            public long GcNs, SelfGcNs;
             /// <summary>The critical path: resumptions of the caller that waited on this node last, and their suspended time.</summary>
             public long CriticalCount, CriticalNs;
         }
@@ -134,6 +136,7 @@ namespace AsyncProf
                     Unobserved = Volatile.Read(ref cn.Unobserved),
                 };
                 node.CpuNs = node.SelfCpuNs;
+                node.SelfGcNs = node.GcNs = Volatile.Read(ref cn.SelfGcNs);
                 node.AllocBytes = node.SelfAllocBytes;
                 node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
                 node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
@@ -225,14 +228,16 @@ namespace AsyncProf
                 if (n.ParentIndex < 0 || n.Detached > 0) continue;
                 var p = Nodes[n.ParentIndex];
                 p.CpuNs += n.CpuNs;
+                p.GcNs += n.GcNs;
                 p.AllocBytes += n.AllocBytes;
             }
         }
 
         /// <summary>
-        /// Each node's wall time split three ways (after the probe correction, so the parts add up to the wall time
-        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, running up to the
-        /// node's inclusive CPU time, blocked for what is left (sleeping, waiting on a lock or on I/O, .Result).
+        /// Each node's wall time split four ways (after the probe correction, so the parts add up to the wall time
+        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, GC pauses up to the
+        /// node's inclusive GC time, running up to its inclusive CPU time (GC already taken out of it), blocked for
+        /// what is left (sleeping, waiting on a lock or on I/O, .Result).
         /// </summary>
         void SplitWall()
         {
@@ -240,8 +245,9 @@ namespace AsyncProf
             {
                 n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
                 var onThread = n.WallNs - n.SuspendedNs;
-                n.RunningNs = Math.Min(n.CpuNs, onThread);
-                n.BlockedNs = onThread - n.RunningNs;
+                n.GcNs = Math.Min(n.GcNs, onThread);
+                n.RunningNs = Math.Min(n.CpuNs, onThread - n.GcNs);
+                n.BlockedNs = onThread - n.GcNs - n.RunningNs;
             }
         }
 
@@ -303,6 +309,7 @@ namespace AsyncProf
                 f.Faults += n.Faults;
                 f.Suspends += n.Suspends;
                 f.SelfCpuNs += n.SelfCpuNs;
+                f.SelfGcNs += n.SelfGcNs;
                 f.SelfAllocBytes += n.SelfAllocBytes;
                 f.Detached += n.Detached;
                 f.Unobserved += n.Unobserved;
@@ -322,6 +329,7 @@ namespace AsyncProf
                 f.RunningNs += n.RunningNs;
                 f.BlockedNs += n.BlockedNs;
                 f.SuspendedNs += n.SuspendedNs;
+                f.GcNs += n.GcNs;
                 f.CpuNs += n.CpuNs;
                 f.AllocBytes += n.AllocBytes;
                 e.WallNs += n.WallNs;

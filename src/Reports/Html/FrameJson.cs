@@ -21,6 +21,7 @@ namespace AsyncProf.Reports.Html
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             var figures = CallTreeFigures.Of(profile);
             var withSplit = profile.HasWallSplit;
+            var withGc = profile.HasGcPauses;
             // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
             var path = CriticalPathReport.Path(profile);
             var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
@@ -57,6 +58,7 @@ namespace AsyncProf.Reports.Html
                         w.WriteNumber("runningNs", f.Split.RunningNs);
                         w.WriteNumber("blockedNs", f.Split.BlockedNs);
                         w.WriteNumber("suspendedNs", f.Split.SuspendedNs);
+                        if (withGc) w.WriteNumber("gcNs", f.Split.GcNs);
                     }
                     w.WriteEndObject();
                     if (w.BytesPending > 1 << 16) w.Flush();

@@ -100,7 +100,10 @@ namespace AsyncProf.Reports.Text
 
             if (shown.Count < all.Count)
                 output.WriteLine($"({Plural(all.Count - shown.Count, "more function")} not shown)");
-            if (showSplit)
+            if (showGc)
+                output.WriteLine("running + blocked + suspended + GC = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
+                                 "awaiting on no thread; in GC pauses");
+            else if (showSplit)
                 output.WriteLine("running + blocked + suspended = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
                                  "awaiting on no thread");
             if (showInFlight)

@@ -413,6 +413,10 @@ namespace AsyncProf
             counts.WallTicks += now - f.StartTicks;
             SettleIfIdle(now);
             if (faulted) Interlocked.Increment(ref node.Faults);
+            if (f.ParentHandle == null) return;
+            // the thread's bottom frame with a logical caller: queued work (Task.Run(() => Work())) the caller may
+            // await with others, so it can be what the caller's resumption waited on last (the critical path)
+            if (Depth == 0) f.ParentHandle.CalleeCompleted(node);
             if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
         }
 

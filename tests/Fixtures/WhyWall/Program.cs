@@ -23,6 +23,12 @@ namespace WhyWall
                 Console.WriteLine("pipeline done");
                 return 0;
             }
+            if (args.Length == 1 && args[0] == "critical")
+            {
+                await CriticalPath.Parent();
+                Console.WriteLine("critical done");
+                return 0;
+            }
             if (args.Length == 1 && args[0] == "gc")
             {
                 GcScenarios.RunAll();
@@ -35,7 +41,7 @@ namespace WhyWall
                 Console.WriteLine("split done");
                 return 0;
             }
-            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split | WhyWall gc");
+            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split | WhyWall gc | WhyWall critical");
             return 2;
         }
     }
@@ -111,6 +117,24 @@ namespace WhyWall
             await Task.Yield();
             Thread.Sleep(100); // blocks a pool thread
         }
+    }
+
+    /// <summary>
+    /// <c>WhyWall critical</c> (tests/AsyncProf.Tests/EndToEnd/CriticalPathTests.cs): three rounds of awaiting sync
+    /// work run with Task.Run (150 ms) together with a short async call (30 ms): the sync work is what each resumption
+    /// waited on last.
+    /// </summary>
+    public static class CriticalPath
+    {
+        public static async Task Parent()
+        {
+            for (var round = 0; round < 3; round++)
+                await Task.WhenAll(Task.Run(() => SyncSlow()), FastAsync());
+        }
+
+        public static void SyncSlow() => Thread.Sleep(150);
+
+        public static async Task FastAsync() => await Task.Delay(30);
     }
 
     /// <summary>

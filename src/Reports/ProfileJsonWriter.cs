@@ -174,6 +174,9 @@ namespace AsyncProf.Reports
             w.WriteNumber("runningNs", f.RunningNs);
             w.WriteNumber("blockedNs", f.BlockedNs);
             w.WriteNumber("suspendedNs", f.SuspendedNs);
+            if (f.GcNs == 0 && f.SelfGcNs == 0) return;
+            w.WriteNumber("gcNs", f.GcNs);
+            w.WriteNumber("selfGcNs", f.SelfGcNs);
         }
 
         static void WriteRequest(Utf8JsonWriter w, RequestInfo r)

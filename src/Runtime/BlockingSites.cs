@@ -31,7 +31,8 @@ namespace AsyncProf
     /// <summary>
     /// Every blocking site of every loaded woven module, by global id (registered like <see cref="FunctionTable"/>;
     /// table format written by the weaver: one line per site, "methodIndex\tcall\tfile\tline", the method index
-    /// relative to the module's function base). Time blocked goes to the whole-process session that records.
+    /// relative to the module's function base). Time blocked goes to the session the blocking flow records into: its
+    /// scope's (ProfilingScope, per-request profiling) if it has one, else the whole-process session.
     /// </summary>
     internal static class BlockingSites
     {
@@ -53,7 +54,7 @@ namespace AsyncProf
         public static void Record(int site, long start)
         {
             var ticks = Clock.Now() - start;
-            var session = Recorder.Current;
+            var session = Recorder.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
             if (session == null || !session.Recording || ticks < 0) return;
             try
             {

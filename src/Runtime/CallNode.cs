@@ -21,6 +21,8 @@ namespace AsyncProf
         public long Detached, Unobserved;
         /// <summary>Completed calls' time suspended, awaiting on no thread (see SuspendedTime).</summary>
         public long SuspendedTicks;
+        /// <summary>GC pause time while this node's own code was on top (see ThreadRecorder.CloseWindow), taken out of its off-CPU time first, then its CPU.</summary>
+        public long SelfGcNs;
         /// <summary>Critical path: how often a call of this node was the last callee its caller's resumption waited for, and that suspension's ticks.</summary>
         public long CriticalCount, CriticalTicks;
         /// <summary>Reached as queued work (Task.Run, the thread pool, a new thread) under its logical caller, whose thread it did not run on.</summary>

@@ -19,6 +19,8 @@ namespace AsyncProf
             public long Detached, Unobserved;
             /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
             public long RunningNs, BlockedNs, SuspendedNs;
+            /// <summary>GC pauses (docs/profile-schema.md#gc-pauses): inclusive, the wall split's fourth part, and the node's own.</summary>
+            public long GcNs, SelfGcNs;
             /// <summary>The critical path: resumptions of the caller that waited on this node last, and their suspended time.</summary>
             public long CriticalCount, CriticalNs;
         }
@@ -135,6 +137,7 @@ namespace AsyncProf
                     Unobserved = Volatile.Read(ref cn.Unobserved),
                 };
                 node.CpuNs = node.SelfCpuNs;
+                node.SelfGcNs = node.GcNs = Volatile.Read(ref cn.SelfGcNs);
                 node.AllocBytes = node.SelfAllocBytes;
                 node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
                 node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
@@ -227,16 +230,18 @@ namespace AsyncProf
                 if (n.ParentIndex < 0 || n.Detached > 0) continue;
                 var p = Nodes[n.ParentIndex];
                 p.CpuNs += n.CpuNs;
+                p.GcNs += n.GcNs;
                 p.AllocBytes += n.AllocBytes;
             }
         }
 
         /// <summary>
-        /// Each node's wall time split three ways (after the probe correction, so the parts add up to the wall time
-        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, running up to the
-        /// CPU time of the node and of its callees that ran on its threads, blocked for what is left (sleeping,
-        /// waiting on a lock or on I/O, .Result). Queued work (Task.Run) ran on other threads: its CPU is in the
-        /// node's inclusive CPU but cannot have filled the node's own time on a thread.
+        /// Each node's wall time split four ways (after the probe correction, so the parts add up to the wall time
+        /// written): suspended as recorded (at most the wall), on a thread for the rest; of that, GC pauses up to the
+        /// node's inclusive GC time, running up to the CPU time (GC already taken out of it) of the node and of its
+        /// callees that ran on its threads, blocked for what is left (sleeping, waiting on a lock or on I/O, .Result).
+        /// Queued work (Task.Run) ran on other threads: its CPU is in the node's inclusive CPU but cannot have filled
+        /// the node's own time on a thread.
         /// </summary>
         void SplitWall()
         {
@@ -253,8 +258,9 @@ namespace AsyncProf
                 var n = Nodes[i];
                 n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
                 var onThread = n.WallNs - n.SuspendedNs;
-                n.RunningNs = Math.Min(Math.Max(0, n.CpuNs - queuedCpu[i]), onThread);
-                n.BlockedNs = onThread - n.RunningNs;
+                n.GcNs = Math.Min(n.GcNs, onThread);
+                n.RunningNs = Math.Min(Math.Max(0, n.CpuNs - queuedCpu[i]), onThread - n.GcNs);
+                n.BlockedNs = onThread - n.GcNs - n.RunningNs;
             }
         }
 
@@ -316,6 +322,7 @@ namespace AsyncProf
                 f.Faults += n.Faults;
                 f.Suspends += n.Suspends;
                 f.SelfCpuNs += n.SelfCpuNs;
+                f.SelfGcNs += n.SelfGcNs;
                 f.SelfAllocBytes += n.SelfAllocBytes;
                 f.Detached += n.Detached;
                 f.Unobserved += n.Unobserved;
@@ -335,6 +342,7 @@ namespace AsyncProf
                 f.BlockedNs += n.BlockedNs;
                 f.SuspendedNs += n.SuspendedNs;
                 f.CriticalNs += n.CriticalNs; // a time, like wall: a recursive call's inner waits lie within its outer ones
+                f.GcNs += n.GcNs;
                 f.CpuNs += n.CpuNs;
                 f.AllocBytes += n.AllocBytes;
                 e.WallNs += n.WallNs;

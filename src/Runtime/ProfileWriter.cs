@@ -116,6 +116,8 @@ namespace AsyncProf
             w.Number("runningNs", f.RunningNs);
             w.Number("blockedNs", f.BlockedNs);
             w.Number("suspendedNs", f.SuspendedNs);
+            w.Number("gcNs", f.GcNs);
+            w.Number("selfGcNs", f.SelfGcNs);
             w.Number("criticalCount", f.CriticalCount);
             w.Number("criticalNs", f.CriticalNs);
         }

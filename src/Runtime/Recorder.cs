@@ -37,7 +37,7 @@ namespace AsyncProf
         /// Where a call starting on this flow records: the flow's scope if one records, else the whole-process
         /// session. With no scope anywhere this is one static read; with scopes, one AsyncLocal read more.
         /// </summary>
-        static Session? Resolve()
+        internal static Session? Resolve()
         {
             if (Volatile.Read(ref activeScopes) != 0)
                 for (var link = Scope.Value; link != null; link = link.Parent) // a stopped inner scope gives way to its outer one

@@ -60,6 +60,7 @@ namespace AsyncProf
         // the CPU window: intervals since the last thread-CPU reading, charged at the next one
         long windowStartTicks;
         long windowStartCpuNs;
+        long windowStartGcNs; // the process's GC pause total at the window's start
         long windowProfiledTicks;
         long finalIntervalTicks; // the window's last interval, and whose it was (null: unprofiled)
         CallNode? finalIntervalNode;
@@ -236,6 +237,7 @@ namespace AsyncProf
             finalIntervalNode = null;
             lastTicks = windowStartTicks = Clock.Now();
             windowStartCpuNs = ThreadCpuClock.NowNs();
+            windowStartGcNs = GcPauses.TotalNs();
             ManagedThreadId = Environment.CurrentManagedThreadId;
             var thread = Thread.CurrentThread;
             ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
@@ -335,6 +337,9 @@ namespace AsyncProf
         /// the long-interval threshold (a long one closes the window), so those are taken as running code: they get
         /// CPU at up to one ns per ns, in proportion to their wall time; the last interval, which may have blocked or
         /// idled, gets the rest. Without a CPU clock, running wall time stands for CPU time.
+        /// GC pauses that ended in the window (at most its wall) are shared over its intervals like wall time, each
+        /// share taken out of the interval's off-CPU time first (a thread stopped by another's GC was off CPU), the
+        /// rest out of its CPU (a thread that ran the collection itself was on CPU): docs/profile-schema.md#gc-pauses.
         /// </summary>
         public void CloseWindow(long now)
         {
@@ -348,6 +353,8 @@ namespace AsyncProf
             var prefixCpu = Math.Min(cpuNs, prefixNs);
             var prefixRate = !clock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
             var finalRate = !clock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
+            var gcNow = GcPauses.TotalNs();
+            var gcRate = windowNs > 0 ? Math.Min(windowNs, Math.Max(0, gcNow - windowStartGcNs)) / windowNs : 0;
             var last = windowCount - 1;
             for (var i = 0; i <= last; i++)
             {
@@ -360,6 +367,12 @@ namespace AsyncProf
                     cpu = (ns - final) * prefixRate + final * finalRate;
                 }
                 else cpu = ns * prefixRate;
+                if (gcRate > 0)
+                {
+                    var gc = ns * gcRate;
+                    cpu -= Math.Min(cpu, gc - Math.Min(gc, Math.Max(0, ns - cpu))); // off CPU first, then CPU
+                    if (gc >= 1) Interlocked.Add(ref e.Node.SelfGcNs, (long)gc);
+                }
                 if (cpu >= 1) Interlocked.Add(ref e.Node.SelfCpuNs, (long)cpu);
                 e.Node = null!;
             }
@@ -369,6 +382,7 @@ namespace AsyncProf
             finalIntervalNode = null;
             windowStartTicks = now;
             windowStartCpuNs = cpuNow;
+            windowStartGcNs = gcNow;
         }
 
         /// <summary>
@@ -435,6 +449,10 @@ namespace AsyncProf
             counts.WallTicks += now - f.StartTicks;
             SettleIfIdle(now);
             if (faulted) Interlocked.Increment(ref node.Faults);
+            if (f.ParentHandle == null) return;
+            // the thread's bottom frame with a logical caller: queued work (Task.Run(() => Work())) the caller may
+            // await with others, so it can be what the caller's resumption waited on last (the critical path)
+            if (Depth == 0) f.ParentHandle.CalleeCompleted(node);
             if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
         }
 

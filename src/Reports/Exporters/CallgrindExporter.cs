@@ -41,7 +41,8 @@ namespace AsyncProf.Reports.Exporters
             var w = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
 
             var withSplit = profile.HasWallSplit;
-            var events = withSplit ? 6 : 3;
+            var parts = WallSplit.PartsOf(profile);
+            var events = withSplit ? 3 + parts.Count : 3;
             var self = new Dictionary<long, long[]>();
             foreach (var f in profile.Functions) self[f.Id] = new long[events];
             foreach (var node in profile.Tree)
@@ -52,9 +53,7 @@ namespace AsyncProf.Reports.Exporters
                 s[2] = SaturatingMath.Add(s[2], node.SelfAllocBytes);
                 if (!withSplit) continue;
                 var split = figures.SelfSplit(node);
-                s[3] = SaturatingMath.Add(s[3], split.RunningNs);
-                s[4] = SaturatingMath.Add(s[4], split.BlockedNs);
-                s[5] = SaturatingMath.Add(s[5], split.SuspendedNs);
+                for (var k = 0; k < parts.Count; k++) s[3 + k] = SaturatingMath.Add(s[3 + k], split.Part(parts[k]));
             }
             // figures are int64: sums of hostile ones stop at long.MaxValue rather than overflow
             var totals = Enumerable.Range(0, events).Select(k => SaturatingMath.Sum(self.Values.Select(s => s[k]))).ToArray();
@@ -63,7 +62,7 @@ namespace AsyncProf.Reports.Exporters
                 var list = edges.ToList();
                 var costs = new[] { SaturatingMath.Sum(list.Select(e => e.AttributedWallNs)), SaturatingMath.Sum(list.Select(e => e.CpuNs)), SaturatingMath.Sum(list.Select(e => e.AllocBytes)) };
                 return withSplit
-                    ? costs.Concat(WallSplit.Parts.Select(p => SaturatingMath.Sum(list.Select(e => e.AttributedSplit.Part(p))))).ToArray()
+                    ? costs.Concat(parts.Select(p => SaturatingMath.Sum(list.Select(e => e.AttributedSplit.Part(p))))).ToArray()
                     : costs;
             }
 
@@ -84,9 +83,11 @@ namespace AsyncProf.Reports.Exporters
                 w.WriteLine("event: Running : Wall time on CPU (ns)");
                 w.WriteLine("event: Blocked : Wall time on a thread, off CPU (ns)");
                 w.WriteLine("event: Suspended : Wall time awaiting, on no thread (ns)");
+                if (parts.Contains(WallPart.Gc)) w.WriteLine("event: Gc : Wall time in GC pauses (ns)");
             }
             w.WriteLine("positions: line");
-            w.WriteLine(withSplit ? "events: Wall Cpu Alloc Running Blocked Suspended" : "events: Wall Cpu Alloc");
+            w.WriteLine(!withSplit ? "events: Wall Cpu Alloc"
+                : parts.Contains(WallPart.Gc) ? "events: Wall Cpu Alloc Running Blocked Suspended Gc" : "events: Wall Cpu Alloc Running Blocked Suspended");
             w.WriteLine("summary: " + Costs(totals));
             w.WriteLine();
 

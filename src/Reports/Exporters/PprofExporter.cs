@@ -41,13 +41,9 @@ namespace AsyncProf.Reports.Exporters
             ("calls", "count"), ("wall", "nanoseconds"), ("cpu", "nanoseconds"), ("alloc", "bytes"),
         };
 
-        /// <summary>The sample types a profile with the wall split adds after <see cref="SampleTypes"/>.</summary>
-        public static IReadOnlyList<(string Type, string Unit)> WallSplitSampleTypes { get; } =
-            WallSplit.Parts.Select(p => (WallSplit.Key(p), "nanoseconds")).ToArray();
-
-        /// <summary>The sample types written for <paramref name="profile"/>, in order.</summary>
+        /// <summary>The sample types written for <paramref name="profile"/>, in order: the wall split's parts after <see cref="SampleTypes"/> when it has the split.</summary>
         public static IReadOnlyList<(string Type, string Unit)> SampleTypesOf(Profile profile) =>
-            profile.HasWallSplit ? SampleTypes.Concat(WallSplitSampleTypes).ToArray() : SampleTypes;
+            profile.HasWallSplit ? SampleTypes.Concat(WallSplit.PartsOf(profile).Select(p => (WallSplit.Key(p), "nanoseconds"))).ToArray() : SampleTypes;
 
         // profile.proto field numbers
         const int ProfileSampleType = 1, ProfileSample = 2, ProfileMapping = 3, ProfileLocation = 4, ProfileFunction = 5,
@@ -103,6 +99,7 @@ namespace AsyncProf.Reports.Exporters
 
             var pb = new ProtobufWriter();
             var withSplit = profile.HasWallSplit;
+            var parts = WallSplit.PartsOf(profile);
             foreach (var (type, unit) in SampleTypesOf(profile))
                 pb.Message(ProfileSampleType, m => { m.Varint(ValueTypeType, S(type)); m.Varint(ValueTypeUnit, S(unit)); });
 
@@ -134,9 +131,8 @@ namespace AsyncProf.Reports.Exporters
                 locations[0] = IdOf(frame);
                 above.CopyTo(locations, 1);
                 if (frame.Children.Count > 0) locationsOf[frame] = locations;
-                var values = withSplit
-                    ? new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes, frame.SelfSplit.RunningNs, frame.SelfSplit.BlockedNs, frame.SelfSplit.SuspendedNs }
-                    : new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
+                var values = new[] { frame.Calls, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes };
+                if (withSplit) values = values.Concat(parts.Select(p => frame.SelfSplit.Part(p))).ToArray();
                 if (values.All(v => v == 0)) continue;
                 // the entry point the work came in through, also for detached work (its lane's first node's root)
                 var request = S(profile.Function(profile.CallTree.Root(frame.Nodes[0]).Function).Name);

@@ -22,6 +22,7 @@ namespace AsyncProf.Reports.Html
             if (profile == null) throw new ArgumentNullException(nameof(profile));
             var figures = CallTreeFigures.Of(profile);
             var withSplit = profile.HasWallSplit;
+            var withGc = profile.HasGcPauses;
             // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
             var path = CriticalPath.Of(profile);
             var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
@@ -58,6 +59,7 @@ namespace AsyncProf.Reports.Html
                         w.WriteNumber("runningNs", f.Split.RunningNs);
                         w.WriteNumber("blockedNs", f.Split.BlockedNs);
                         w.WriteNumber("suspendedNs", f.Split.SuspendedNs);
+                        if (withGc) w.WriteNumber("gcNs", f.Split.GcNs);
                     }
                     w.WriteEndObject();
                     if (w.BytesPending > 1 << 16) w.Flush();

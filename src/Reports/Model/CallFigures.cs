@@ -36,6 +36,12 @@ namespace AsyncProf.Reports
         public long RunningNs { get; init; }
         public long BlockedNs { get; init; }
         public long SuspendedNs { get; init; }
+        /// <summary>
+        /// GC pauses (docs/profile-schema.md#gc-pauses): the wall split's fourth part, inclusive (taken out of what
+        /// would have been blocked or running), and the node's own. 0 when absent (files written before it existed).
+        /// </summary>
+        public long GcNs { get; init; }
+        public long SelfGcNs { get; init; }
         /// <summary>The file has the wall split fields here.</summary>
         public bool HasWallSplit { get; init; }
         /// <summary>

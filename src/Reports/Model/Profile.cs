@@ -62,6 +62,9 @@ namespace AsyncProf.Reports
         /// <summary>Every tree node has the wall split (running, blocked, suspended): files from before it have none.</summary>
         public bool HasWallSplit => Tree.Count > 0 && Tree.All(n => n.HasWallSplit);
 
+        /// <summary>The wall split has GC pauses in it somewhere: only then do the reports show a GC part.</summary>
+        public bool HasGcPauses => HasWallSplit && Tree.Any(n => n.GcNs > 0);
+
         public FunctionStats Function(long id) =>
             _functionsById.TryGetValue(id, out var f) ? f : throw new KeyNotFoundException($"no function with id {id}");
 

@@ -52,6 +52,7 @@ namespace AsyncProf.Reports.Text
             var showDetached = all.Any(f => f.Detached != 0);
             var showUnobserved = all.Any(f => f.Unobserved != 0);
             var showSplit = profile.HasWallSplit;
+            var showGc = profile.HasGcPauses;
 
             var table = new TextTable()
                 .Column("name", Align.Left)
@@ -66,6 +67,7 @@ namespace AsyncProf.Reports.Text
                 table.Column("running", Align.Right)
                     .Column("blocked", Align.Right)
                     .Column("suspended", Align.Right);
+            if (showGc) table.Column("GC", Align.Right);
             table.Column("self CPU", Align.Right)
                 .Column("incl CPU", Align.Right)
                 .Column("alloc", Align.Right);
@@ -86,6 +88,7 @@ namespace AsyncProf.Reports.Text
                     cells.Add(Units.Duration(f.BlockedNs));
                     cells.Add(Units.Duration(f.SuspendedNs));
                 }
+                if (showGc) cells.Add(Units.Duration(f.GcNs));
                 cells.Add(Units.Duration(f.SelfCpuNs));
                 cells.Add(Units.Duration(f.CpuNs));
                 cells.Add(Units.Bytes(f.AllocBytes));
@@ -97,7 +100,10 @@ namespace AsyncProf.Reports.Text
 
             if (shown.Count < all.Count)
                 output.WriteLine($"({Plural(all.Count - shown.Count, "more function")} not shown)");
-            if (showSplit)
+            if (showGc)
+                output.WriteLine("running + blocked + suspended + GC = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
+                                 "awaiting on no thread; in GC pauses");
+            else if (showSplit)
                 output.WriteLine("running + blocked + suspended = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
                                  "awaiting on no thread");
             if (showInFlight)

@@ -53,4 +53,32 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(calls[calls.IndexOf(Home) + 1], Is.EqualTo(Http), "after Home comes the call it waited on last");
         }
     }
+
+    /// <summary>
+    /// Sync work run with Task.Run can be the critical child: WhyWall's CriticalPath.Parent awaits Task.Run(() =>
+    /// SyncSlow()) (150 ms) and FastAsync (30 ms) together, three times; each resumption waited on the Task.Run lambda.
+    /// </summary>
+    [TestFixture, NonParallelizable]
+    [Category(Categories.Integration)]
+    public class SyncTaskRunCriticalPathTests
+    {
+        [Test]
+        public void Sync_work_run_with_task_run_is_what_the_caller_waited_on_last()
+        {
+            var settings = new AsyncProf.Weaver.WeaverSettings();
+            settings.Exclude.Add("WhyWall.Work.*");
+            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "critical", settings);
+            var p = app.RunProfiled("critical").Profile;
+            var parent = p.NodesOf("WhyWall.CriticalPath.Parent").Single();
+            var slow = p.NodesOf("WhyWall.CriticalPath.SyncSlow").Single();
+            var lambda = p.Tree.Single(n => n.Id == slow.Parent);
+            var fast = p.NodesOf("WhyWall.CriticalPath.FastAsync").Single(n => n.Parent == parent.Id);
+            long Critical(ProfiledNode n) => p.RootElement.GetProperty("tree").EnumerateArray().Single(e => e.GetProperty("id").GetInt64() == n.Id)
+                .TryGetProperty("criticalCount", out var v) ? v.GetInt64() : 0;
+            TestContext.Out.WriteLine($"{p.Functions.Single(f => f.Id == lambda.Function).Name}: last {Critical(lambda)}; FastAsync: last {Critical(fast)}; of {parent.Suspends} suspensions");
+            Assert.That(lambda.Parent, Is.EqualTo(parent.Id), "the lambda is Parent's callee");
+            Assert.That(Critical(lambda), Is.EqualTo(3), "120 ms apart: the Task.Run work finished last each round");
+            Assert.That(Critical(fast), Is.EqualTo(0));
+        }
+    }
 }

@@ -42,12 +42,12 @@ namespace AsyncProf.Tests.EndToEnd
         {
             foreach (var n in _profile.Tree)
             {
-                Assert.That(n.RunningNs + n.BlockedNs + n.SuspendedNs, Is.EqualTo(n.WallNs), $"node {n.Id}");
+                Assert.That(n.RunningNs + n.BlockedNs + n.SuspendedNs + n.GcNs, Is.EqualTo(n.WallNs), $"node {n.Id}"); // GC pauses: the fourth part
                 Assert.That(n.RunningNs, Is.LessThanOrEqualTo(n.CpuNs), $"node {n.Id}: running is CPU time");
                 Assert.That(new[] { n.RunningNs, n.BlockedNs, n.SuspendedNs }, Has.All.GreaterThanOrEqualTo(0L));
             }
             foreach (var f in _profile.Functions)
-                Assert.That(f.RunningNs + f.BlockedNs + f.SuspendedNs, Is.EqualTo(f.WallNs), f.Name);
+                Assert.That(f.RunningNs + f.BlockedNs + f.SuspendedNs + f.GcNs, Is.EqualTo(f.WallNs), f.Name);
         }
 
         [Test]

@@ -23,13 +23,25 @@ namespace WhyWall
                 Console.WriteLine("pipeline done");
                 return 0;
             }
+            if (args.Length == 1 && args[0] == "critical")
+            {
+                await CriticalPath.Parent();
+                Console.WriteLine("critical done");
+                return 0;
+            }
+            if (args.Length == 1 && args[0] == "gc")
+            {
+                GcScenarios.RunAll();
+                Console.WriteLine("gc done");
+                return 0;
+            }
             if (args.Length == 1 && args[0] == "split")
             {
                 await Scenarios.RunAll();
                 Console.WriteLine("split done");
                 return 0;
             }
-            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split");
+            Console.Error.WriteLine("usage: WhyWall pipeline MS | WhyWall split | WhyWall gc | WhyWall critical");
             return 2;
         }
     }
@@ -107,6 +119,61 @@ namespace WhyWall
         }
     }
 
+    /// <summary>
+    /// <c>WhyWall critical</c> (tests/AsyncProf.Tests/EndToEnd/CriticalPathTests.cs): three rounds of awaiting sync
+    /// work run with Task.Run (150 ms) together with a short async call (30 ms): the sync work is what each resumption
+    /// waited on last.
+    /// </summary>
+    public static class CriticalPath
+    {
+        public static async Task Parent()
+        {
+            for (var round = 0; round < 3; round++)
+                await Task.WhenAll(Task.Run(() => SyncSlow()), FastAsync());
+        }
+
+        public static void SyncSlow() => Thread.Sleep(150);
+
+        public static async Task FastAsync() => await Task.Delay(30);
+    }
+
+    /// <summary>
+    /// <c>WhyWall gc</c> (tests/AsyncProf.Tests/EndToEnd/GcPauseTests.cs): one method that forces blocking collections,
+    /// one that allocates enough to trigger gen0 collections, one that computes without allocating; each prints the
+    /// GC pause time the runtime reported around its call, "pause NAME NS", for the test to compare with gcNs.
+    /// </summary>
+    public static class GcScenarios
+    {
+        public static void RunAll()
+        {
+            Measured("ForcesCollections", ForcesCollections);
+            Measured("Allocates", () => Allocates());
+            Measured("ComputesWithoutGc", () => ComputesWithoutGc());
+        }
+
+        static void Measured(string name, Action call)
+        {
+            var before = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(0);
+            call();
+            var pause = GC.GetTotalPauseDuration() - before;
+            Console.WriteLine("pause " + name + " " + (pause.Ticks * 100).ToString(CultureInfo.InvariantCulture) + " after " + (GC.CollectionCount(0) - collections) + " collections");
+        }
+
+        /// <summary>Full blocking collections over a heap with something in it, so each pause is measurable.</summary>
+        public static void ForcesCollections()
+        {
+            var keep = Work.Garbage(200_000, keepEvery: 4);
+            for (var i = 0; i < 5; i++) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.KeepAlive(keep);
+        }
+
+        /// <summary>Allocates short-lived objects, some kept for a while so gen0 collections have survivors to copy.</summary>
+        public static long Allocates() => Work.Churn(300);
+
+        public static long ComputesWithoutGc() => Work.Spin(150);
+    }
+
     /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>
     public static class Work
     {
@@ -116,6 +183,29 @@ namespace WhyWall
             var clock = Stopwatch.StartNew();
             long n = 0;
             while (clock.ElapsedMilliseconds < ms) n++;
+            return n;
+        }
+
+        /// <summary>Allocates <paramref name="count"/> small arrays, keeping every <paramref name="keepEvery"/>-th.</summary>
+        public static object[] Garbage(int count, int keepEvery)
+        {
+            var kept = new object[count / keepEvery + 1];
+            for (var i = 0; i < count; i++)
+            {
+                var a = new byte[64];
+                if (i % keepEvery == 0) kept[i / keepEvery] = a;
+            }
+            return kept;
+        }
+
+        /// <summary>Allocates for <paramref name="ms"/> ms of wall time, a rolling window of survivors kept alive.</summary>
+        public static long Churn(int ms)
+        {
+            var clock = Stopwatch.StartNew();
+            var window = new object[4096];
+            long n = 0;
+            while (clock.ElapsedMilliseconds < ms)
+                for (var i = 0; i < 1000; i++) window[n++ % window.Length] = new byte[1024];
             return n;
         }
 

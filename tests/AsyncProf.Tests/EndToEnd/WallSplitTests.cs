@@ -68,6 +68,19 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void Queued_work_it_awaits_does_not_pass_its_own_sleep_off_as_running()
+        {
+            var f = F("SleepsThenAwaitsQueuedWork");
+            var queued = _profile.Function("WhyWall.Scenarios.SpinsOnThePool");
+            TestContext.Out.WriteLine($"queued work: cpu {queued.CpuNs / 1e6:0.0} ms on another thread");
+            Assert.That(queued.CpuNs, Is.GreaterThan(10_000_000L), "the queued work spun (a loaded machine gives it less than its 100 ms)");
+            Assert.That(f.CpuNs, Is.GreaterThanOrEqualTo(queued.CpuNs), "its inclusive CPU holds the queued work's");
+            Assert.That(f.BlockedNs, Is.GreaterThan(90_000_000L), "the 100 ms sleep");
+            Assert.That(f.RunningNs, Is.LessThan(queued.CpuNs / 2), "running is its own CPU, not the queued work's");
+            Assert.That(f.SuspendedNs, Is.GreaterThan(f.WallNs * 35 / 100), "awaiting the queued work");
+        }
+
+        [Test]
         public void A_method_waiting_for_a_lock_is_blocked()
         {
             var f = F("ContendedLock");

@@ -85,6 +85,7 @@ namespace WhyWall
             Console.WriteLine("result " + await Task.Run(() => SyncOverAsync()));
             Computes();
             await SleepsInAsync();
+            await SleepsThenAwaitsQueuedWork();
         }
 
         public static async Task OnlyAwaits()
@@ -110,6 +111,18 @@ namespace WhyWall
         }
 
         public static long Computes() => Work.Spin(200);
+
+        /// <summary>
+        /// Sleeps 100 ms on its thread, then awaits 100 ms of CPU run on a pool thread: blocked, then suspended. The
+        /// queued work's CPU is in its inclusive CPU but ran on another thread: it must not pass the sleep off as running.
+        /// </summary>
+        public static async Task SleepsThenAwaitsQueuedWork()
+        {
+            Thread.Sleep(100);
+            await Task.Run(SpinsOnThePool);
+        }
+
+        public static long SpinsOnThePool() => Work.Spin(100);
 
         /// <summary>The classic mistake: a sleep, not an await, inside an async method, blocking the pool thread it resumed on.</summary>
         public static async Task SleepsInAsync()

@@ -70,17 +70,7 @@ namespace AsyncProf.Reports
         w.WriteEndArray();
 
         w.WriteStartArray("edges");
-        foreach (var e in profile.Edges)
-        {
-            w.WriteStartObject();
-            if (e.Caller is long c) w.WriteNumber("caller", c); else w.WriteNull("caller");
-            w.WriteNumber("callee", e.Callee);
-            w.WriteNumber("calls", e.Calls);
-            w.WriteNumber("wallNs", e.WallNs);
-            w.WriteNumber("cpuNs", e.CpuNs);
-            w.WriteNumber("allocBytes", e.AllocBytes);
-            w.WriteEndObject();
-        }
+        foreach (var e in profile.Edges) WriteEdge(w, e.Caller, e.Callee, e.Calls, e.WallNs, e.CpuNs, e.AllocBytes);
         w.WriteEndArray();
 
         w.WriteStartArray("tree");
@@ -152,6 +142,19 @@ namespace AsyncProf.Reports
         w.WriteEndObject();
         }
 
+        /// <summary>One object of an <c>edges</c> array (docs/profile-schema.md), as the file and the HTML page's data both carry it.</summary>
+        internal static void WriteEdge(Utf8JsonWriter w, long? caller, long callee, long calls, long wallNs, long cpuNs, long allocBytes)
+        {
+            w.WriteStartObject();
+            if (caller is long c) w.WriteNumber("caller", c); else w.WriteNull("caller");
+            w.WriteNumber("callee", callee);
+            w.WriteNumber("calls", calls);
+            w.WriteNumber("wallNs", wallNs);
+            w.WriteNumber("cpuNs", cpuNs);
+            w.WriteNumber("allocBytes", allocBytes);
+            w.WriteEndObject();
+        }
+
         static void WriteFigures(Utf8JsonWriter w, CallFigures f)
         {
             w.WriteNumber("calls", f.Calls);
@@ -174,7 +177,7 @@ namespace AsyncProf.Reports
             w.WriteNumber("runningNs", f.RunningNs);
             w.WriteNumber("blockedNs", f.BlockedNs);
             w.WriteNumber("suspendedNs", f.SuspendedNs);
-            if (f.GcNs == 0 && f.SelfGcNs == 0) return;
+            if (!f.HasGcFields && f.GcNs == 0 && f.SelfGcNs == 0) return;
             w.WriteNumber("gcNs", f.GcNs);
             w.WriteNumber("selfGcNs", f.SelfGcNs);
         }

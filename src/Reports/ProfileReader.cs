@@ -125,6 +125,7 @@ namespace AsyncProf.Reports
                         GcNs = OptionalInt(e, "gcNs", at, 0, long.MaxValue),
                         SelfGcNs = OptionalInt(e, "selfGcNs", at, 0, long.MaxValue),
                         HasWallSplit = HasWallSplit(e),
+                        HasGcFields = e.TryGetProperty("gcNs", out _),
                         CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
                         CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };
@@ -182,6 +183,7 @@ namespace AsyncProf.Reports
                         GcNs = OptionalInt(e, "gcNs", at, 0, long.MaxValue),
                         SelfGcNs = OptionalInt(e, "selfGcNs", at, 0, long.MaxValue),
                         HasWallSplit = HasWallSplit(e),
+                        HasGcFields = e.TryGetProperty("gcNs", out _),
                         CriticalCount = OptionalInt(e, "criticalCount", at, 0, long.MaxValue),
                         CriticalNs = OptionalInt(e, "criticalNs", at, 0, long.MaxValue),
                     };

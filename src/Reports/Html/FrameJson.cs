@@ -70,17 +70,7 @@ namespace AsyncProf.Reports.Html
                 w.WriteEndArray();
                 // the callers and callees the details show: derived from the tree like every other report's
                 w.WriteStartArray("edges");
-                foreach (var e in figures.EdgesPerPair)
-                {
-                    w.WriteStartObject();
-                    if (e.Caller is long caller) w.WriteNumber("caller", caller); else w.WriteNull("caller");
-                    w.WriteNumber("callee", e.Callee);
-                    w.WriteNumber("calls", e.Calls);
-                    w.WriteNumber("wallNs", e.WallNs);
-                    w.WriteNumber("cpuNs", e.CpuNs);
-                    w.WriteNumber("allocBytes", e.AllocBytes);
-                    w.WriteEndObject();
-                }
+                foreach (var e in figures.EdgesPerPair) ProfileJsonWriter.WriteEdge(w, e.Caller, e.Callee, e.Calls, e.WallNs, e.CpuNs, e.AllocBytes);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }

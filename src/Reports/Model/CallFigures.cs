@@ -44,6 +44,8 @@ namespace AsyncProf.Reports
         public long SelfGcNs { get; init; }
         /// <summary>The file has the wall split fields here.</summary>
         public bool HasWallSplit { get; init; }
+        /// <summary>The file has the GC fields here (written as read: a runtime writes them even when 0).</summary>
+        public bool HasGcFields { get; init; }
         /// <summary>
         /// The critical path (docs/profile-schema.md#critical-path): resumptions of the caller whose last completed
         /// callee was this node, and the suspended time of those resumptions. 0 when absent.

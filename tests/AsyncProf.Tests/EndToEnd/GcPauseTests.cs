@@ -54,7 +54,9 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(f.GcNs, Is.InRange(measured * 8 / 10, measured + 2_000_000L));
             Assert.That(f.SelfGcNs, Is.EqualTo(f.GcNs), "no profiled callee");
             Assert.That(f.RunningNs + f.BlockedNs, Is.LessThanOrEqualTo(f.WallNs - f.GcNs));
-            Assert.That(f.SelfCpuNs, Is.LessThanOrEqualTo(f.WallNs - f.GcNs), "the collection's own CPU is GC time");
+            // CPU time is exact to within one CPU window (250 µs, docs/profile-schema.md): a fixed run was 5.6 µs over;
+            // the collections' own CPU, were it counted, would be the ~measured milliseconds over
+            Assert.That(f.SelfCpuNs, Is.LessThanOrEqualTo(f.WallNs - f.GcNs + 250_000L), "the collection's own CPU is GC time");
         }
 
         [Test]

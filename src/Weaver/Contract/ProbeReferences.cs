@@ -33,6 +33,8 @@ namespace AsyncProf.Weaver.Contract
         public MethodReference IteratorMoveNext { get; }
         /// <summary><c>static void Suspend(ref AsyncCall)</c></summary>
         public MethodReference Suspend { get; }
+        /// <summary><c>static void SuspendQueued(ref AsyncCall)</c>: Suspend at an await that queues its continuation at once (Task.Yield)</summary>
+        public MethodReference SuspendQueued { get; }
         /// <summary><c>static void Complete(ref AsyncCall)</c></summary>
         public MethodReference Complete { get; }
         /// <summary><c>static void Fault(ref AsyncCall)</c></summary>
@@ -94,6 +96,7 @@ namespace AsyncProf.Weaver.Contract
             AsyncMoveNext = Static("AsyncMoveNext", types.Void, asyncCallByRef, types.Int32);
             IteratorMoveNext = Static("IteratorMoveNext", types.Void, asyncCallByRef, types.Int32);
             Suspend = Static("Suspend", types.Void, asyncCallByRef);
+            SuspendQueued = Static("SuspendQueued", types.Void, asyncCallByRef);
             Complete = Static("Complete", types.Void, asyncCallByRef);
             Fault = Static("Fault", types.Void, asyncCallByRef);
             Yield = Static("Yield", types.Void, types.Boolean, asyncCallByRef);

@@ -11,7 +11,8 @@ namespace WhyWall
     /// CPU, so two runs with different MS differ in Transform alone (tests/AsyncProf.Tests/EndToEnd/DiffEndToEndTests.cs).
     /// <c>WhyWall split</c>: one method for each place wall time goes, one after another
     /// (tests/AsyncProf.Tests/EndToEnd/WallSplitTests.cs): awaiting, sleeping, waiting for a lock another thread
-    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing.
+    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing,
+    /// a continuation queued behind 200 ms of other work on its thread.
     /// </summary>
     public static class Program
     {
@@ -86,6 +87,26 @@ namespace WhyWall
             Computes();
             await SleepsInAsync();
             await SleepsThenAwaitsQueuedWork();
+            await WaitsForItsThread();
+        }
+
+        /// <summary>
+        /// Runs on a one-thread synchronization context: gives the thread 200 ms of other work, then yields. The
+        /// continuation is queued behind that work: suspended, all of it queued (waiting for its thread).
+        /// </summary>
+        public static async Task YieldsBehindBusyWork(Work.OneThreadContext context)
+        {
+            context.Post(_ => Thread.Sleep(200), null);
+            await Task.Yield();
+        }
+
+        /// <summary>Starts <see cref="YieldsBehindBusyWork"/> on its own one-thread context and awaits it: only suspended, not queued.</summary>
+        public static async Task WaitsForItsThread()
+        {
+            using var context = new Work.OneThreadContext();
+            var started = new TaskCompletionSource<Task>();
+            context.Post(_ => started.SetResult(YieldsBehindBusyWork(context)), null);
+            await await started.Task;
         }
 
         public static async Task OnlyAwaits()
@@ -190,6 +211,27 @@ namespace WhyWall
     /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>
     public static class Work
     {
+        /// <summary>A synchronization context that runs what is posted to it, in order, on one thread of its own.</summary>
+        public sealed class OneThreadContext : SynchronizationContext, IDisposable
+        {
+            readonly System.Collections.Concurrent.BlockingCollection<(SendOrPostCallback, object?)> queue = new();
+            readonly Thread thread;
+
+            public OneThreadContext()
+            {
+                thread = new Thread(() =>
+                {
+                    SetSynchronizationContext(this);
+                    foreach (var (callback, state) in queue.GetConsumingEnumerable()) callback(state);
+                }) { IsBackground = true, Name = "OneThreadContext" };
+                thread.Start();
+            }
+
+            public override void Post(SendOrPostCallback d, object? state) => queue.Add((d, state));
+
+            public void Dispose() => queue.CompleteAdding();
+        }
+
         /// <summary>Keeps the thread busy for <paramref name="ms"/> milliseconds of wall time.</summary>
         public static long Spin(int ms)
         {

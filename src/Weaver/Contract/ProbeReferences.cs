@@ -187,6 +187,27 @@ namespace AsyncProf.Weaver.Contract
 
         // ==== end of blocking call sites ===========================================================================
 
+        // ==== queuing call sites (issue 13, queuedNs): src/Runtime/QueueProbe.cs ===================================
+
+        TypeReference QueueProbeType => queueProbe ??= new TypeReference(Namespace, "QueueProbe", module, probe.Scope, valueType: false);
+        TypeReference? queueProbe;
+
+        /// <summary><c>static long QueueProbe.Before()</c></summary>
+        public MethodReference QueueBefore => queueBefore ??= new MethodReference("Before", module.TypeSystem.Int64, QueueProbeType) { HasThis = false };
+        MethodReference? queueBefore;
+
+        /// <summary><c>static void QueueProbe.Queued(Task task, long start)</c>, with Task from the scope the call's returned <paramref name="task"/> type comes from.</summary>
+        public MethodReference QueueQueued(TypeReference task)
+        {
+            var taskType = new TypeReference(task.Namespace, "Task", module, task.Scope, valueType: false);
+            var method = new MethodReference("Queued", module.TypeSystem.Void, QueueProbeType) { HasThis = false };
+            method.Parameters.Add(new ParameterDefinition(taskType));
+            method.Parameters.Add(new ParameterDefinition(module.TypeSystem.Int64));
+            return method;
+        }
+
+        // ==== end of queuing call sites ============================================================================
+
         MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)
         {
             var method = new MethodReference(name, returnType, probe) { HasThis = false };

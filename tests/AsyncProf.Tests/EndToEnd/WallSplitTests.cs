@@ -92,6 +92,20 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         [Test]
+        public void Awaiting_work_that_waits_for_a_starved_pool_is_queued()
+        {
+            var f = F("WaitsForAPoolThread");
+            TestContext.Out.WriteLine($"queued {f.QueuedNs / 1e6:0.0} ms of suspended {f.SuspendedNs / 1e6:0.0} ms");
+            Assert.That(f.QueuedNs, Is.GreaterThan(150_000_000L), "the work it awaited waited ~200 ms for a pool thread");
+            Assert.That(f.QueuedNs, Is.LessThanOrEqualTo(f.SuspendedNs));
+            var work = _profile.Function("WhyWall.Scenarios.RunsWhenAThreadFrees");
+            var critical = _profile.RootElement.GetProperty("functions").EnumerateArray()
+                .Single(e => e.GetProperty("name").GetString() == work.Name).GetProperty("criticalCount").GetInt64();
+            Assert.That(critical, Is.EqualTo(1), "what its resumption waited on last");
+            Assert.That(work.WallNs, Is.LessThan(100_000_000L), "its wait for a thread is not its own wall time");
+        }
+
+        [Test]
         public void Awaiting_a_timer_or_a_callee_is_not_queued()
         {
             Assert.That(F("OnlyAwaits").QueuedNs, Is.EqualTo(0), "Task.Delay: the awaited work was not complete");

@@ -12,7 +12,8 @@ namespace WhyWall
     /// <c>WhyWall split</c>: one method for each place wall time goes, one after another
     /// (tests/AsyncProf.Tests/EndToEnd/WallSplitTests.cs): awaiting, sleeping, waiting for a lock another thread
     /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing,
-    /// a continuation queued behind 200 ms of other work on its thread.
+    /// a continuation queued behind 200 ms of other work on its thread, work started with Task.Run waiting 200 ms for
+    /// a pool thread.
     /// </summary>
     public static class Program
     {
@@ -88,7 +89,32 @@ namespace WhyWall
             await SleepsInAsync();
             await SleepsThenAwaitsQueuedWork();
             await WaitsForItsThread();
+            // started on a thread of its own, so what it queues goes to the pool's global queue, in order
+            await Task.Factory.StartNew(WaitsForAPoolThread, TaskCreationOptions.LongRunning).Unwrap();
         }
+
+        /// <summary>
+        /// Starves the thread pool for 200 ms (as many sleepers as it has threads, and no more threads allowed), then
+        /// runs <see cref="RunsWhenAThreadFrees"/> with Task.Run and awaits it: suspended, most of it queued (the work
+        /// waited for a thread), and its critical path is that work.
+        /// </summary>
+        public static async Task WaitsForAPoolThread()
+        {
+            ThreadPool.GetMaxThreads(out var maxWorkers, out var maxIo);
+            ThreadPool.SetMaxThreads(Environment.ProcessorCount, maxIo);
+            try
+            {
+                var sleepers = Math.Max(ThreadPool.ThreadCount, Environment.ProcessorCount);
+                for (var i = 0; i < sleepers; i++) ThreadPool.QueueUserWorkItem(_ => Work.Sleep(200));
+                await Task.Run(RunsWhenAThreadFrees);
+            }
+            finally
+            {
+                ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+            }
+        }
+
+        public static long RunsWhenAThreadFrees() => Work.Spin(10);
 
         /// <summary>
         /// Runs on a one-thread synchronization context: gives the thread 200 ms of other work, then yields. The
@@ -231,6 +257,8 @@ namespace WhyWall
 
             public void Dispose() => queue.CompleteAdding();
         }
+
+        public static void Sleep(int ms) => Thread.Sleep(ms);
 
         /// <summary>Keeps the thread busy for <paramref name="ms"/> milliseconds of wall time.</summary>
         public static long Spin(int ms)

@@ -122,7 +122,7 @@ namespace WhyWall
         /// </summary>
         public static async Task YieldsBehindBusyWork(Work.OneThreadContext context)
         {
-            context.Post(_ => Thread.Sleep(200), null);
+            context.Post(_ => Work.Sleep(200), null);
             await Task.Yield();
         }
 

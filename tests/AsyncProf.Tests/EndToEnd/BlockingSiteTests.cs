@@ -3,7 +3,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
@@ -21,16 +20,14 @@ namespace AsyncProf.Tests.EndToEnd
         ProfileFile _profile = null!;
         WovenApp _app = null!;
 
-        static readonly string Source = Path.Combine(RepoPaths.Fixture("WhyWall"), "Program.cs");
+        static readonly string Source = WhyWallApp.Source;
 
         [OneTimeSetUp]
         public void Run()
         {
-            var settings = new WeaverSettings();
-            settings.Exclude.Add("WhyWall.Work.*");
-            _app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "blocking", settings);
+            _app = WhyWallApp.Woven;
             Assert.That(_app.Result.BlockingSites, Is.GreaterThanOrEqualTo(3), "Sleep, lock and .Result at least");
-            _profile = _app.RunProfiled("split").Profile;
+            _profile = WhyWallApp.Run("split").Profile;
         }
 
         /// <summary>The 1-based line of the fixture's source holding <paramref name="text"/>.</summary>

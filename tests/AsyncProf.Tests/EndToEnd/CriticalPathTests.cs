@@ -19,8 +19,7 @@ namespace AsyncProf.Tests.EndToEnd
         [OneTimeSetUp]
         public void Run()
         {
-            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Sample("SeedApp"), "Release"), "SeedApp", "critical");
-            _profile = app.RunProfiled("5").Profile;
+            _profile = SeedSampleApp.Woven.RunProfiled("5").Profile;
         }
 
         static long Optional(ProfiledNode n, string field, ProfileFile p) =>
@@ -65,10 +64,7 @@ namespace AsyncProf.Tests.EndToEnd
         [Test]
         public void Sync_work_run_with_task_run_is_what_the_caller_waited_on_last()
         {
-            var settings = new AsyncProf.Weaver.WeaverSettings();
-            settings.Exclude.Add("WhyWall.Work.*");
-            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "critical", settings);
-            var p = app.RunProfiled("critical").Profile;
+            var p = WhyWallApp.Run("critical").Profile;
             var parent = p.NodesOf("WhyWall.CriticalPath.Parent").Single();
             var slow = p.NodesOf("WhyWall.CriticalPath.SyncSlow").Single();
             var lambda = p.Tree.Single(n => n.Id == slow.Parent);

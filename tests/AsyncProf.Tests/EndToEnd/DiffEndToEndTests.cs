@@ -1,7 +1,6 @@
 using System.IO;
 using System.Linq;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
@@ -21,12 +20,9 @@ namespace AsyncProf.Tests.EndToEnd
         [OneTimeSetUp]
         public void RunTwice()
         {
-            var settings = new WeaverSettings();
-            settings.Exclude.Add("WhyWall.Work.*"); // the spin loop's time is its caller's own
-            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "diff", settings);
-            _dir = app.Directory;
-            _before = app.RunProfiled("pipeline", "5").Profile.Path;
-            _after = app.RunProfiled("pipeline", "120").Profile.Path;
+            _dir = WhyWallApp.Woven.Directory;
+            _before = WhyWallApp.Run("pipeline", "5").Profile.Path;
+            _after = WhyWallApp.Run("pipeline", "120").Profile.Path;
         }
 
         [Test]

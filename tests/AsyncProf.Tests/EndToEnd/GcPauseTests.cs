@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
@@ -23,10 +22,7 @@ namespace AsyncProf.Tests.EndToEnd
         [OneTimeSetUp]
         public void Run()
         {
-            var settings = new WeaverSettings();
-            settings.Exclude.Add("WhyWall.Work.*");
-            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "gc", settings);
-            var (process, profile) = app.RunProfiled("gc");
+            var (process, profile) = WhyWallApp.Run("gc");
             TestContext.Out.WriteLine(process.StdOut);
             foreach (var line in process.StdOut.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("pause ", StringComparison.Ordinal)))
             {

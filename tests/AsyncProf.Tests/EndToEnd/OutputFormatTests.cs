@@ -19,8 +19,7 @@ namespace AsyncProf.Tests.EndToEnd
         WovenApp app = null!;
 
         [OneTimeSetUp]
-        public void WeaveSeedApp() =>
-            app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Sample("SeedApp"), "Release"), "SeedApp", "seed-formats");
+        public void WeaveSeedApp() => app = SeedSampleApp.Woven;
 
         string RunWithOutput(string fileName)
         {

@@ -31,8 +31,7 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(app.Result.AsyncMethods, Is.EqualTo(0), "no state machine left: " + app.Result);
             runtimeAsync = app.RunProfiled(new Dictionary<string, string?>(ZooApp.RuntimeAsyncEnvironment), SeedScenarioTests.Runs.ToString()).Profile;
 
-            var classic = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Sample("SeedApp"), "Release"), "SeedApp", "seed-state-machines");
-            stateMachines = classic.RunProfiled(SeedScenarioTests.Runs.ToString()).Profile;
+            stateMachines = SeedSampleApp.Woven.RunProfiled(SeedScenarioTests.Runs.ToString()).Profile;
             TestContext.Progress.WriteLine("runtime-async " + SeedScenarioTests.Figures(runtimeAsync) + "\nstate machines " + SeedScenarioTests.Figures(stateMachines));
         }
 

@@ -56,8 +56,7 @@ namespace AsyncProf.Tests.EndToEnd
         [OneTimeSetUp]
         public void BuildWeaveAndRun()
         {
-            var build = ProjectBuilds.Build(RepoPaths.Sample("SeedApp"), "Release");
-            _appDir = ProjectBuilds.CopyToFresh(build, "seed");
+            _appDir = ProjectBuilds.CopyToFresh(SeedSampleApp.Build, "seed");
             _appDll = Path.Combine(_appDir, "SeedApp.dll");
 
             _weave = CliRunner.Run("weave", _appDll);
@@ -277,8 +276,7 @@ namespace AsyncProf.Tests.EndToEnd
         [Test]
         public void A_naive_profile_fails_these_checks()
         {
-            var build = ProjectBuilds.Build(RepoPaths.Sample("SeedApp"), "Release");
-            var naive = WovenApp.Create(build, "SeedApp", "seed-naive", new WeaverSettings { NaiveStateMachines = true });
+            var naive = WovenApp.Create(SeedSampleApp.Build, SeedSampleApp.AssemblyName, "seed-naive", new WeaverSettings { NaiveStateMachines = true });
             var (_, profile) = naive.RunProfiled(Runs.ToString());
             TestContext.Out.WriteLine("naive " + Figures(profile));
             var calls = CallCountFailures(profile).ToList();

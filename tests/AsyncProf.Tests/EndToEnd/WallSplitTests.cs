@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using AsyncProf.Tests.Infrastructure;
-using AsyncProf.Weaver;
 using NUnit.Framework;
 
 namespace AsyncProf.Tests.EndToEnd
@@ -20,10 +19,7 @@ namespace AsyncProf.Tests.EndToEnd
         [OneTimeSetUp]
         public void Run()
         {
-            var settings = new WeaverSettings();
-            settings.Exclude.Add("WhyWall.Work.*");
-            var app = WovenApp.Create(ProjectBuilds.Build(RepoPaths.Fixture("WhyWall"), "Release"), "WhyWall", "split", settings);
-            var (process, profile) = app.RunProfiled("split");
+            var (process, profile) = WhyWallApp.Run("split");
             TestContext.Out.WriteLine(process.StdOut);
             _profile = profile;
         }

@@ -156,14 +156,14 @@ namespace AsyncProf.Reports
                     edges.Add(edge);
                 }
 
-                var tree = new List<TreeNode>();
+                var tree = new List<CallTreeNode>();
                 var nodeIds = new HashSet<long>();
                 i = 0;
                 foreach (var e in RequiredArray(root, "tree"))
                 {
                     var at = $"tree[{i++}]";
                     RequireObject(e, at);
-                    var node = new TreeNode
+                    var node = new CallTreeNode
                     {
                         Id = Int(e, "id", at),
                         Parent = NullableInt(e, "parent", at),

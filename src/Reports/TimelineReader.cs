@@ -11,7 +11,7 @@ namespace AsyncProf.Reports
     {
         public TimelineReader(string source) : base(source) { }
 
-        public Timeline? ReadOptional(JsonElement root, IReadOnlyList<FunctionStats> functions, IReadOnlyList<TreeNode> tree)
+        public Timeline? ReadOptional(JsonElement root, IReadOnlyList<FunctionStats> functions, IReadOnlyList<CallTreeNode> tree)
         {
             if (!root.TryGetProperty("timeline", out var t) || t.ValueKind == JsonValueKind.Null) return null;
             if (t.ValueKind != JsonValueKind.Object) throw Fail($"timeline: expected an object, got {t.ValueKind.ToString().ToLowerInvariant()}");

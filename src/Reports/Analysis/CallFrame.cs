@@ -25,7 +25,7 @@ namespace AsyncProf.Reports.Analysis
     public sealed class CallFrame
     {
         internal readonly List<CallFrame> ChildList = new();
-        internal readonly List<TreeNode> NodeList = new();
+        internal readonly List<CallTreeNode> NodeList = new();
         internal readonly Dictionary<(FrameKind, long), CallFrame> ChildByKey = new();
 
         internal CallFrame(int index, FrameKind kind, CallFrame? parent, FunctionStats? function, string key)
@@ -58,7 +58,7 @@ namespace AsyncProf.Reports.Analysis
         /// <summary>For a lane, the function that started its detached work.</summary>
         public FunctionStats? DetachedFrom { get; internal set; }
         /// <summary>The tree nodes merged into this frame (none for lanes and recursion markers).</summary>
-        public IReadOnlyList<TreeNode> Nodes => NodeList;
+        public IReadOnlyList<CallTreeNode> Nodes => NodeList;
         /// <summary>For markers: how many frames are not drawn (recursion levels merged, or frames below the depth limit).</summary>
         public long CollapsedFrames { get; internal set; }
 

@@ -47,7 +47,7 @@ namespace AsyncProf.Reports.Analysis
             var markerCount = 0;
 
             // node: the tree node that makes a call frame (its id is the frame's key)
-            CallFrame Child(CallFrame parent, FrameKind kind, long function, TreeNode node)
+            CallFrame Child(CallFrame parent, FrameKind kind, long function, CallTreeNode node)
             {
                 var key = (kind, function);
                 if (parent.ChildByKey.TryGetValue(key, out var f)) return f;
@@ -120,7 +120,7 @@ namespace AsyncProf.Reports.Analysis
             return (frames, hidden.ChildList, frameOf);
         }
 
-        static void Sum(List<CallFrame> frames, IReadOnlyList<TreeNode> nodes, CallFrame[] frameOf, bool[] isTop, Input input)
+        static void Sum(List<CallFrame> frames, IReadOnlyList<CallTreeNode> nodes, CallFrame[] frameOf, bool[] isTop, Input input)
         {
             for (var i = 0; i < nodes.Count; i++)
             {

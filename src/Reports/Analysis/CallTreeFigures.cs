@@ -35,7 +35,7 @@ namespace AsyncProf.Reports.Analysis
         readonly long[] _inclusiveWall;
         readonly long[] _selfWall;
         readonly long[] _attributedWall;
-        readonly IReadOnlyList<TreeNode> _nodes;
+        readonly IReadOnlyList<CallTreeNode> _nodes;
         readonly CallFrame[] _frameOfNode;
         readonly WallSplit[] _selfSplit, _attributedSplit; // the wall split of each node's self wall, and summed over its subtree
 
@@ -152,31 +152,31 @@ namespace AsyncProf.Reports.Analysis
 
         public long Total(ProfileMetric metric) => Totals[metric];
 
-        int Index(TreeNode node) => _tree.IndexOf(node);
+        int Index(CallTreeNode node) => _tree.IndexOf(node);
         int ParentAt(int i) => _tree.ParentIndex(i);
 
         /// <summary>The frame a node is drawn in.</summary>
-        public CallFrame FrameOf(TreeNode node) => _frameOfNode[Index(node)];
+        public CallFrame FrameOf(CallTreeNode node) => _frameOfNode[Index(node)];
 
         /// <summary>Wall time of the node's completed calls; for a node with calls in flight, at least its children's.</summary>
-        public long InclusiveWall(TreeNode node) => _inclusiveWall[Index(node)];
+        public long InclusiveWall(CallTreeNode node) => _inclusiveWall[Index(node)];
 
         /// <summary>
         /// The node's wall time as the flat formats count it: its <see cref="InclusiveWall"/>, scaled down when it
         /// overlaps its siblings by more than their caller's wall time (the sum of <see cref="SelfWall"/> over its subtree).
         /// </summary>
-        public long AttributedWall(TreeNode node) => _attributedWall[Index(node)];
+        public long AttributedWall(CallTreeNode node) => _attributedWall[Index(node)];
 
         /// <summary>The node's share of wall time not spent in its children (see the class summary).</summary>
-        public long SelfWall(TreeNode node) => _selfWall[Index(node)];
+        public long SelfWall(CallTreeNode node) => _selfWall[Index(node)];
 
         /// <summary>The node's self wall split into running, blocked and suspended (<see cref="WallSplit.OfSelf"/>).</summary>
-        public WallSplit SelfSplit(TreeNode node) => _selfSplit[Index(node)];
+        public WallSplit SelfSplit(CallTreeNode node) => _selfSplit[Index(node)];
 
         /// <summary>The self splits of the node's subtree added up (its lane's detached work excluded): they add up to <see cref="AttributedWall"/>.</summary>
-        public WallSplit AttributedSplit(TreeNode node) => _attributedSplit[Index(node)];
+        public WallSplit AttributedSplit(CallTreeNode node) => _attributedSplit[Index(node)];
 
-        public long Self(TreeNode node, ProfileMetric metric) => metric switch
+        public long Self(CallTreeNode node, ProfileMetric metric) => metric switch
         {
             ProfileMetric.Wall => SelfWall(node),
             ProfileMetric.Cpu => node.SelfCpuNs,
@@ -184,7 +184,7 @@ namespace AsyncProf.Reports.Analysis
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
         };
 
-        public long Inclusive(TreeNode node, ProfileMetric metric) => metric switch
+        public long Inclusive(CallTreeNode node, ProfileMetric metric) => metric switch
         {
             ProfileMetric.Wall => InclusiveWall(node),
             ProfileMetric.Cpu => node.CpuNs,

@@ -12,10 +12,10 @@ namespace AsyncProf.Reports.Analysis
     public static class CriticalPath
     {
         /// <summary>The path: a root, then at each step the child with the most critical time (none left: the path ends).</summary>
-        public static IReadOnlyList<TreeNode> Of(Profile profile)
+        public static IReadOnlyList<CallTreeNode> Of(Profile profile)
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
-            var path = new List<TreeNode>();
+            var path = new List<CallTreeNode>();
             var node = profile.Roots.OrderByDescending(r => r.WallNs).ThenBy(r => r.Id).FirstOrDefault();
             while (node != null)
             {

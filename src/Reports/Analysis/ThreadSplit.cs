@@ -71,7 +71,7 @@ namespace AsyncProf.Reports.Analysis
         }
 
         /// <summary>values = calls, wall, cpu, alloc (then the wall split's parts) of a frame's nodes; one entry per thread (thread null: no timeline for them).</summary>
-        public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(IReadOnlyList<TreeNode> nodes, long[] values)
+        public IEnumerable<(TimelineThread? Thread, long[] Values)> Split(IReadOnlyList<CallTreeNode> nodes, long[] values)
         {
             var threads = new Dictionary<long, PerThread>();
             foreach (var node in nodes)

@@ -53,7 +53,7 @@ namespace AsyncProf.Reports.Analysis
         /// children's time is theirs, so a caller awaiting a profiled callee shows next to nothing of its own, and the
         /// callee shows how it spent the wait.
         /// </summary>
-        public static WallSplit OfSelf(long selfWallNs, TreeNode node)
+        public static WallSplit OfSelf(long selfWallNs, CallTreeNode node)
         {
             var wall = Math.Max(0, selfWallNs);
             var running = Math.Clamp(node.SelfCpuNs, 0, wall);

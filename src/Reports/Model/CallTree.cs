@@ -12,30 +12,30 @@ namespace AsyncProf.Reports
     public sealed class CallTree
     {
         readonly Dictionary<long, int> _index = new();
-        readonly TreeNode[] _nodes;
-        readonly List<TreeNode>[] _children;
+        readonly CallTreeNode[] _nodes;
+        readonly List<CallTreeNode>[] _children;
         readonly int[] _parent;
         readonly int[] _depth;
         readonly int[] _root;
 
-        public CallTree(IReadOnlyList<TreeNode> tree)
+        public CallTree(IReadOnlyList<CallTreeNode> tree)
         {
             if (tree == null) throw new ArgumentNullException(nameof(tree));
             var n = tree.Count;
-            _nodes = new TreeNode[n];
+            _nodes = new CallTreeNode[n];
             for (var i = 0; i < n; i++)
             {
                 _nodes[i] = tree[i];
                 _index[tree[i].Id] = i;
             }
             _parent = new int[n];
-            _children = new List<TreeNode>[n];
+            _children = new List<CallTreeNode>[n];
             _depth = new int[n];
             _root = new int[n];
-            var roots = new List<TreeNode>();
+            var roots = new List<CallTreeNode>();
             for (var i = 0; i < n; i++)
             {
-                _children[i] = new List<TreeNode>();
+                _children[i] = new List<CallTreeNode>();
                 var node = _nodes[i];
                 if (node.Parent is long p && _index.TryGetValue(p, out var pi) && pi < i)
                 {
@@ -55,31 +55,31 @@ namespace AsyncProf.Reports
         }
 
         /// <summary>The nodes in file order (a parent before its children).</summary>
-        public IReadOnlyList<TreeNode> Nodes => _nodes;
+        public IReadOnlyList<CallTreeNode> Nodes => _nodes;
         /// <summary>Nodes without a (listed) parent, in file order.</summary>
-        public IReadOnlyList<TreeNode> Roots { get; }
+        public IReadOnlyList<CallTreeNode> Roots { get; }
         public int Count => _nodes.Length;
 
-        public TreeNode Node(long id) =>
+        public CallTreeNode Node(long id) =>
             _index.TryGetValue(id, out var i) ? _nodes[i] : throw new KeyNotFoundException($"no tree node with id {id}");
 
         /// <summary>The node's position in <see cref="Nodes"/>.</summary>
-        public int IndexOf(TreeNode node) =>
+        public int IndexOf(CallTreeNode node) =>
             _index.TryGetValue(node.Id, out var i) ? i : throw new KeyNotFoundException($"node {node.Id} is not in this profile");
 
-        public IReadOnlyList<TreeNode> Children(TreeNode node) => _children[IndexOf(node)];
-        public TreeNode? Parent(TreeNode node) => ParentIndex(IndexOf(node)) is var p && p >= 0 ? _nodes[p] : null;
+        public IReadOnlyList<CallTreeNode> Children(CallTreeNode node) => _children[IndexOf(node)];
+        public CallTreeNode? Parent(CallTreeNode node) => ParentIndex(IndexOf(node)) is var p && p >= 0 ? _nodes[p] : null;
         /// <summary>0 for a root.</summary>
-        public int Depth(TreeNode node) => _depth[IndexOf(node)];
+        public int Depth(CallTreeNode node) => _depth[IndexOf(node)];
         /// <summary>The root the node hangs under (itself for a root), across detached lanes: the entry point its work came in through.</summary>
-        public TreeNode Root(TreeNode node) => _nodes[_root[IndexOf(node)]];
+        public CallTreeNode Root(CallTreeNode node) => _nodes[_root[IndexOf(node)]];
 
         /// <summary>True for a node with detached calls that has a parent: its figures are not in its parent's.</summary>
-        public bool IsDetached(TreeNode node) => IsDetached(IndexOf(node));
+        public bool IsDetached(CallTreeNode node) => IsDetached(IndexOf(node));
 
         // By position, for the derivations that walk the whole tree.
         internal int ParentIndex(int i) => _parent[i];
-        internal IReadOnlyList<TreeNode> ChildrenAt(int i) => _children[i];
+        internal IReadOnlyList<CallTreeNode> ChildrenAt(int i) => _children[i];
         internal bool IsDetached(int i) => _parent[i] >= 0 && _nodes[i].Detached > 0;
         /// <summary>A root, or a detached node: the top of a lane, whose figures are in no caller's.</summary>
         internal bool IsLaneTop(int i) => _parent[i] < 0 || _nodes[i].Detached > 0;

@@ -16,13 +16,13 @@ namespace AsyncProf.Reports
         readonly Lazy<CallTree> _callTree;
 
         public Profile(ProcessInfo process, IReadOnlyList<FunctionStats> functions, IReadOnlyList<EdgeStats> edges,
-            IReadOnlyList<TreeNode> tree, string? sourcePath = null)
+            IReadOnlyList<CallTreeNode> tree, string? sourcePath = null)
             : this(process, functions, edges, tree, timeline: null, sourcePath)
         {
         }
 
         public Profile(ProcessInfo process, IReadOnlyList<FunctionStats> functions, IReadOnlyList<EdgeStats> edges,
-            IReadOnlyList<TreeNode> tree, Timeline? timeline, string? sourcePath = null)
+            IReadOnlyList<CallTreeNode> tree, Timeline? timeline, string? sourcePath = null)
         {
             Process = process ?? throw new ArgumentNullException(nameof(process));
             Functions = functions ?? throw new ArgumentNullException(nameof(functions));
@@ -49,7 +49,7 @@ namespace AsyncProf.Reports
         /// </summary>
         public IReadOnlyList<EdgeStats> Edges { get; }
         /// <summary>The calling-context tree, in file order (a parent before its children).</summary>
-        public IReadOnlyList<TreeNode> Tree { get; }
+        public IReadOnlyList<CallTreeNode> Tree { get; }
         /// <summary>The tree's structure (parents, children, depths, lanes): the one index of it, built on first use.</summary>
         public CallTree CallTree => _callTree.Value;
         /// <summary>The per-call timeline, or null when the session did not record one.</summary>
@@ -57,7 +57,7 @@ namespace AsyncProf.Reports
         /// <summary>The <c>blocking</c> section, most time blocked first; empty when the file has none.</summary>
         public IReadOnlyList<BlockingSite> BlockingSites { get; init; } = Array.Empty<BlockingSite>();
 
-        public IReadOnlyList<TreeNode> Roots => CallTree.Roots;
+        public IReadOnlyList<CallTreeNode> Roots => CallTree.Roots;
 
         /// <summary>Every tree node has the wall split (running, blocked, suspended): files from before it have none.</summary>
         public bool HasWallSplit => Tree.Count > 0 && Tree.All(n => n.HasWallSplit);

@@ -30,7 +30,7 @@ namespace AsyncProf.Tests.Reports.Diff
             long Inclusive(Node n, System.Func<Node, long> self) =>
                 self(n) + nodes.Where(c => ParentPath(c.Path) == n.Path && c.Detached == 0).Sum(c => Inclusive(c, self));
 
-            var tree = nodes.Select(n => new TreeNode
+            var tree = nodes.Select(n => new CallTreeNode
             {
                 Id = ids[n.Path],
                 Parent = ParentPath(n.Path) is string p ? ids[p] : null,

@@ -93,7 +93,7 @@ namespace AsyncProf.Tests.Reports.Exporters
         [Test]
         public void An_empty_profile_exports_in_every_format()
         {
-            var empty = new Profile(new ProcessInfo(), Array.Empty<FunctionStats>(), Array.Empty<EdgeStats>(), Array.Empty<TreeNode>(),
+            var empty = new Profile(new ProcessInfo(), Array.Empty<FunctionStats>(), Array.Empty<EdgeStats>(), Array.Empty<CallTreeNode>(),
                 new AsyncProf.Reports.Timeline(0, Array.Empty<TimelineThread>(), Array.Empty<TimelineSegment>()));
             foreach (var e in ExporterRegistry.All.Where(e => e.Name != "html"))
                 Assert.That(FormatFixtures.Export(e, empty), Is.Not.Null, e.Name);

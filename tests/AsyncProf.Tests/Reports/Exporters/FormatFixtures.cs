@@ -112,7 +112,7 @@ namespace AsyncProf.Tests.Reports.Exporters
                     WallNs = counted.Sum(n => n.Wall), CpuNs = counted.Sum(n => n.Cpu), AllocBytes = counted.Sum(n => n.Alloc),
                 };
             }).ToList();
-            var tree = _nodes.Select(n => new TreeNode
+            var tree = _nodes.Select(n => new CallTreeNode
             {
                 Id = n.Id, Parent = n.Parent?.Id, Function = n.Function, Calls = n.Calls, InFlight = n.InFlight, Faults = n.Faults,
                 Suspends = n.Suspends, WallNs = n.Wall, CpuNs = n.Cpu, SelfCpuNs = n.SelfCpu, AllocBytes = n.Alloc, SelfAllocBytes = n.SelfAlloc,

@@ -26,7 +26,7 @@ namespace AsyncProf.Tests.Reports.Exporters
             {
                 Id = id, Name = name, Kind = "sync", Calls = Max, Suspends = Max, WallNs = Max, CpuNs = Max, SelfCpuNs = Max, AllocBytes = Max, SelfAllocBytes = Max,
             };
-            TreeNode N(long id, long? parent, long function) => new()
+            CallTreeNode N(long id, long? parent, long function) => new()
             {
                 Id = id, Parent = parent, Function = function, Calls = Max, Suspends = Max, WallNs = Max, CpuNs = Max, SelfCpuNs = Max, AllocBytes = Max, SelfAllocBytes = Max,
             };
@@ -36,7 +36,7 @@ namespace AsyncProf.Tests.Reports.Exporters
                 new() { Caller = null, Callee = mainId, Calls = Max, WallNs = Max, CpuNs = Max, AllocBytes = Max },
                 new() { Caller = mainId, Callee = childId, Calls = Max, WallNs = Max, CpuNs = Max, AllocBytes = Max },
             };
-            var tree = new List<TreeNode> { N(10, null, mainId), N(11, null, mainId), N(12, 10, childId), N(13, 11, childId) };
+            var tree = new List<CallTreeNode> { N(10, null, mainId), N(11, null, mainId), N(12, 10, childId), N(13, 11, childId) };
             return new Profile(new ProcessInfo { Name = "App" }, functions, edges, tree);
         }
 

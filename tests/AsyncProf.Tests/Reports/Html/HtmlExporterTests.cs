@@ -135,7 +135,7 @@ namespace AsyncProf.Tests.Reports.Html
         [Test]
         public void An_empty_profile_still_renders()
         {
-            var empty = new Profile(new ProcessInfo(), Array.Empty<FunctionStats>(), Array.Empty<EdgeStats>(), Array.Empty<TreeNode>());
+            var empty = new Profile(new ProcessInfo(), Array.Empty<FunctionStats>(), Array.Empty<EdgeStats>(), Array.Empty<CallTreeNode>());
             var html = Export(empty);
             using var data = EmbeddedData(html);
             Assert.That(data.RootElement.GetProperty("functions").GetArrayLength(), Is.Zero);

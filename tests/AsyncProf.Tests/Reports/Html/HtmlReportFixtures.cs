@@ -36,7 +36,7 @@ namespace AsyncProf.Tests.Reports.Html
                 new() { Caller = null, Callee = 1, Calls = 1, WallNs = 1_000_000, CpuNs = 600_000, AllocBytes = 2048 },
                 new() { Caller = 1, Callee = 2, Calls = 2, WallNs = 500_000, CpuNs = 500_000, AllocBytes = 1024 },
             };
-            var tree = new List<TreeNode>
+            var tree = new List<CallTreeNode>
             {
                 new() { Id = 1, Parent = null, Function = 1, Calls = 1, WallNs = 1_000_000, CpuNs = 600_000, SelfCpuNs = 100_000, AllocBytes = 2048, SelfAllocBytes = 1024 },
                 new() { Id = 2, Parent = 1, Function = 2, Calls = 2, WallNs = 500_000, CpuNs = 500_000, SelfCpuNs = 500_000, AllocBytes = 1024, SelfAllocBytes = 1024 },

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json;
 
 namespace AsyncProf.Reports
@@ -24,6 +25,25 @@ namespace AsyncProf.Reports
 
         protected JsonElement.ArrayEnumerator RequiredArray(JsonElement root, string name) =>
             Required(root, name, "", JsonValueKind.Array).EnumerateArray();
+
+        /// <summary>The objects of the root's required array <paramref name="name"/>, located as <c>name[i]</c>.</summary>
+        protected IEnumerable<(JsonElement Value, string At)> RequiredObjects(JsonElement root, string name) =>
+            Objects(RequiredArray(root, name), name);
+
+        /// <summary>
+        /// The loop of every section: each item of an array with its JSON location (<c>functions[3]</c>) for the
+        /// messages; an item that is not an object is refused.
+        /// </summary>
+        protected IEnumerable<(JsonElement Value, string At)> Objects(JsonElement.ArrayEnumerator items, string at)
+        {
+            var i = 0;
+            foreach (var e in items)
+            {
+                var where = $"{at}[{i++}]";
+                RequireObject(e, where);
+                yield return (e, where);
+            }
+        }
 
         protected void RequireObject(JsonElement e, string at)
         {

@@ -95,11 +95,8 @@ namespace AsyncProf.Reports
 
                 var functions = new List<FunctionStats>();
                 var functionIds = new HashSet<long>();
-                var i = 0;
-                foreach (var e in RequiredArray(root, "functions"))
+                foreach (var (e, at) in RequiredObjects(root, "functions"))
                 {
-                    var at = $"functions[{i++}]";
-                    RequireObject(e, at);
                     var f = new FunctionStats
                     {
                         Id = Int(e, "id", at),
@@ -137,11 +134,8 @@ namespace AsyncProf.Reports
                 }
 
                 var edges = new List<EdgeStats>();
-                i = 0;
-                foreach (var e in RequiredArray(root, "edges"))
+                foreach (var (e, at) in RequiredObjects(root, "edges"))
                 {
-                    var at = $"edges[{i++}]";
-                    RequireObject(e, at);
                     var edge = new EdgeStats
                     {
                         Caller = NullableInt(e, "caller", at),
@@ -158,11 +152,8 @@ namespace AsyncProf.Reports
 
                 var tree = new List<CallTreeNode>();
                 var nodeIds = new HashSet<long>();
-                i = 0;
-                foreach (var e in RequiredArray(root, "tree"))
+                foreach (var (e, at) in RequiredObjects(root, "tree"))
                 {
-                    var at = $"tree[{i++}]";
-                    RequireObject(e, at);
                     var node = new CallTreeNode
                     {
                         Id = Int(e, "id", at),
@@ -208,11 +199,8 @@ namespace AsyncProf.Reports
                 var sites = new List<BlockingSite>();
                 if (!root.TryGetProperty("blocking", out var b) || b.ValueKind == JsonValueKind.Null) return sites;
                 if (b.ValueKind != JsonValueKind.Array) throw Fail($"blocking: expected an array, got {Describe(b)}");
-                var i = 0;
-                foreach (var e in b.EnumerateArray())
+                foreach (var (e, at) in Objects(b.EnumerateArray(), "blocking"))
                 {
-                    var at = $"blocking[{i++}]";
-                    RequireObject(e, at);
                     long? function = e.TryGetProperty("function", out var fn) && fn.ValueKind != JsonValueKind.Null ? AsInt(fn, at + ".function") : null;
                     if (function is long id && !functionIds.Contains(id)) throw Fail($"{at}.function: no function with id {id}");
                     sites.Add(new BlockingSite

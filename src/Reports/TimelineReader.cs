@@ -25,11 +25,8 @@ namespace AsyncProf.Reports
 
             var threads = new List<TimelineThread>();
             var threadIds = new HashSet<long>();
-            var i = 0;
-            foreach (var e in Array(t, "threads"))
+            foreach (var (e, at) in SectionObjects(t, "threads"))
             {
-                var at = $"timeline.threads[{i++}]";
-                RequireObject(e, at);
                 var id = Int(e, "id", at);
                 var name = OptionalString(e, "name", at);
                 if (!threadIds.Add(id)) throw Fail($"{at}.id: duplicate thread id {id}");
@@ -37,11 +34,8 @@ namespace AsyncProf.Reports
             }
 
             var segments = new List<TimelineSegment>();
-            i = 0;
-            foreach (var e in Array(t, "segments"))
+            foreach (var (e, at) in SectionObjects(t, "segments"))
             {
-                var at = $"timeline.segments[{i++}]";
-                RequireObject(e, at);
                 var s = new TimelineSegment
                 {
                     Call = Int(e, "call", at),
@@ -71,12 +65,12 @@ namespace AsyncProf.Reports
             return new Timeline(dropped, threads, segments);
         }
 
-        /// <summary>A required array of the section (the message names it as <c>timeline.threads</c>).</summary>
-        JsonElement.ArrayEnumerator Array(JsonElement obj, string name)
+        /// <summary>The objects of a required array of the section, located as <c>timeline.threads[i]</c>.</summary>
+        IEnumerable<(JsonElement Value, string At)> SectionObjects(JsonElement section, string name)
         {
-            if (!obj.TryGetProperty(name, out var v)) throw Fail($"missing \"timeline.{name}\"");
+            if (!section.TryGetProperty(name, out var v)) throw Fail($"missing \"timeline.{name}\"");
             if (v.ValueKind != JsonValueKind.Array) throw Fail($"timeline.{name}: expected an array");
-            return v.EnumerateArray();
+            return Objects(v.EnumerateArray(), "timeline." + name);
         }
     }
 }

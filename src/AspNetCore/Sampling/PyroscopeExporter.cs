@@ -22,13 +22,13 @@ namespace AsyncProf.AspNetCore
     /// <summary>
     /// Pushes sampled profiles, as pprof, to a Pyroscope-compatible <c>POST /ingest</c> from a background worker: a
     /// request only ever offers its profile to a bounded queue (<see cref="TryEnqueue"/> never waits; a full queue
-    /// drops the profile and counts it), and an upload that fails is tried again after a growing delay.
+    /// drops the profile and counts it), and an upload that fails is tried again after a growing delay
+    /// (<see cref="PushRetryDelay"/>).
     /// </summary>
     internal sealed class PyroscopeExporter : BackgroundService
     {
         readonly PyroscopeOptions options;
         readonly Channel<SampledProfile> queue;
-        static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
 
         readonly HttpClient http;
         readonly string server;
@@ -114,7 +114,7 @@ namespace AsyncProf.AspNetCore
                     return;
                 }
                 await Task.Delay(delay, stop);
-                delay = delay < MaxRetryDelay / 2 ? delay + delay : MaxRetryDelay; // doubling without a cap would overflow Task.Delay
+                delay = PushRetryDelay.Next(delay);
             }
         }
 

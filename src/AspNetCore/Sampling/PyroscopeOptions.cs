@@ -30,7 +30,7 @@ namespace AsyncProf.AspNetCore
         /// <summary>Attempts per profile (a connection failure, a timeout, 429 or 5xx is tried again).</summary>
         public int MaxAttempts { get; set; } = 3;
 
-        /// <summary>Wait before the second attempt; doubled before each later one.</summary>
+        /// <summary>Wait before the second attempt; doubled before each later one, up to a minute (<see cref="PushRetryDelay"/>).</summary>
         public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
         /// <summary>How long one upload may take.</summary>

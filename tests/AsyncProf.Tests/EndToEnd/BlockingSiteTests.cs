@@ -30,13 +30,13 @@ namespace AsyncProf.Tests.EndToEnd
             _profile = WhyWallApp.Run("split").Profile;
         }
 
-        /// <summary>The 1-based line of the fixture's source holding <paramref name="text"/>.</summary>
+        /// <summary>The 1-based line of the fixture's source holding <paramref name="text"/>, which must be on one line only.</summary>
         static int LineOf(string text)
         {
             var lines = File.ReadAllLines(Source);
-            var index = Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal));
-            Assert.That(index, Is.GreaterThanOrEqualTo(0), $"'{text}' in {Source}");
-            return index + 1;
+            var found = Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains(text, StringComparison.Ordinal)).ToList();
+            Assert.That(found, Has.Count.EqualTo(1), $"'{text}' on one line of {Source}");
+            return found[0] + 1;
         }
 
         JsonElement Site(string function, string call)

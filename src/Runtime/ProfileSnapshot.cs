@@ -78,7 +78,7 @@ namespace AsyncProf
         public static ProfileSnapshot Take(Session session, bool correct = true)
         {
             // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
-            var writer = ThreadRecorder.Existing(session);
+            var writer = ThreadRecorders.Existing(session);
             if (writer != null) writer.CloseWindow(writer.Event());
             var snapshot = new ProfileSnapshot();
             var end = session.StopTimestamp != 0 ? session.StopTimestamp : Clock.Now();

@@ -87,7 +87,7 @@ namespace AsyncProf
         public static T Unprofiled<T>(Func<T> work)
         {
             var s = Resolve();
-            var t = s == null ? null : ThreadRecorder.Existing(s);
+            var t = s == null ? null : ThreadRecorders.Existing(s);
             t?.Event();
             var before = Allocations.CurrentThread();
             try { return work(); }
@@ -132,12 +132,12 @@ namespace AsyncProf
         {
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
+                var t = ThreadRecorders.Begin(s, out var now);
                 if (t == null) return 0; // this thread has no room for another session's frames
                 var node = Callee(s, t, functionId, out var parentCallId, out var parentHandle);
                 t.CountStart(node);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
-                return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
+                return ThreadRecorders.Token(t, t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
             }
             catch (Exception e) { Fail(e, s); return 0; }
         }
@@ -150,11 +150,11 @@ namespace AsyncProf
                 Exit(token, task != null && (task.IsFaulted || task.IsCanceled));
                 return;
             }
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
-                var pending = t.SuspendCall(ThreadRecorder.DepthOf(token), t.Event(), task);
+                var pending = t.SuspendCall(ThreadRecorders.DepthOf(token), t.Event(), task);
                 if (pending == null) return;
                 var before = Allocations.CurrentThread();
                 pending.WaitFor();
@@ -170,7 +170,7 @@ namespace AsyncProf
         /// </summary>
         public static void ExitAwaitable<T>(ref T awaitable, int token)
         {
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
@@ -194,7 +194,7 @@ namespace AsyncProf
             {
                 // A woven async callee still running (a pooled ValueTask core) knows when it completes: the call ends
                 // with it. Otherwise it ends now, counted as unobserved.
-                var depth = ThreadRecorder.DepthOf(token);
+                var depth = ThreadRecorders.DepthOf(token);
                 var handle = t.HandleAt(depth);
                 if (handle != null && handle.HasOpenCallees)
                 {
@@ -212,11 +212,11 @@ namespace AsyncProf
         public static void Exit(int token, bool faulted)
         {
             // the token names the recorder the call entered on: the flow's session may have changed since
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
-                t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted);
+                t.PopCall(ThreadRecorders.DepthOf(token), t.Event(), faulted);
             }
             catch (Exception e) { Fail(e, t.Session); }
         }
@@ -235,7 +235,7 @@ namespace AsyncProf
             if (s == null) return;
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
+                var t = ThreadRecorders.Begin(s, out var now);
                 if (t == null) return; // no room on this thread: the call is not recorded
                 if (!resumes)
                 {
@@ -281,7 +281,7 @@ namespace AsyncProf
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try
             {
-                var t = ThreadRecorder.Existing(node.Session);
+                var t = ThreadRecorders.Existing(node.Session);
                 if (t == null) return;
                 t.EndAwaitingSegment(); // a runtime-async callee that suspended before this caller's suspension
                 if (call.ParentOnStack)
@@ -299,7 +299,7 @@ namespace AsyncProf
 
         public static void MoveNextReturn()
         {
-            var t = ThreadRecorder.WithSuspendingTop();
+            var t = ThreadRecorders.WithSuspendingTop();
             if (t == null) return;
             try { t.PopSuspended(t.Event()); }
             catch (Exception e) { Fail(e, t.Session); }
@@ -321,7 +321,7 @@ namespace AsyncProf
             }
             try
             {
-                var t = ThreadRecorder.Begin(node.Session, out var now);
+                var t = ThreadRecorders.Begin(node.Session, out var now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
                 SuspendedTime.Completed(node, ref call);

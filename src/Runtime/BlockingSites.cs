@@ -54,7 +54,7 @@ namespace AsyncProf
         public static void Record(int site, long start)
         {
             var ticks = Clock.Now() - start;
-            var session = Recorder.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
+            var session = Sessions.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
             if (session == null || !session.Recording || ticks < 0) return;
             try
             {

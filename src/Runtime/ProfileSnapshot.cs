@@ -25,7 +25,8 @@ namespace AsyncProf
             public long CriticalCount, CriticalNs;
         }
 
-        internal sealed class Node : Figures
+        /// <summary>A <see cref="CallNode"/> frozen: its counters as read, with what the snapshot derives from the tree.</summary>
+        internal sealed class CallNodeSnapshot : Figures
         {
             public int Id;
             public int ParentIndex = -1;
@@ -53,8 +54,8 @@ namespace AsyncProf
             public long Calls, WallNs, CpuNs, AllocBytes;
         }
 
-        public readonly List<Node> Nodes = new List<Node>();
-        public readonly Dictionary<CallNode, Node> NodeOf = new Dictionary<CallNode, Node>();
+        public readonly List<CallNodeSnapshot> Nodes = new List<CallNodeSnapshot>();
+        public readonly Dictionary<CallNode, CallNodeSnapshot> NodeOf = new Dictionary<CallNode, CallNodeSnapshot>();
         public Timeline.Segment[]? Segments;
         public long DroppedSegments;
         public long StartTimestamp;
@@ -120,7 +121,7 @@ namespace AsyncProf
                 }
                 if (!nearest.TryGetValue(cn.FunctionId, out var sameAbove)) sameAbove = -1;
                 var calls = Volatile.Read(ref cn.Calls);
-                var node = new Node
+                var node = new CallNodeSnapshot
                 {
                     Id = Nodes.Count + 1,
                     ParentIndex = parentIndex,

@@ -40,7 +40,7 @@ namespace AsyncProf
         /// <summary>Entries in the window: consecutive intervals of one node share one.</summary>
         public int Count => count;
 
-        /// <summary>Empties the window and starts it at these readings.</summary>
+        /// <summary>Empties the window (entries no longer hold their nodes) and starts it at these readings.</summary>
         public void Start(long ticks, long cpuNs, long gcNs)
         {
             Array.Clear(entries, 0, count);
@@ -95,13 +95,7 @@ namespace AsyncProf
         {
             Apportion(entries, count, now - StartTicks, finalIntervalTicks, finalIntervalNode,
                 hasCpuClock, cpuNow - StartCpuNs, gcNow - StartGcNs, ticksToNs);
-            count = 0;
-            ProfiledTicks = 0;
-            finalIntervalTicks = 0;
-            finalIntervalNode = null;
-            StartTicks = now;
-            StartCpuNs = cpuNow;
-            StartGcNs = gcNow;
+            Start(now, cpuNow, gcNow);
         }
 
         /// <summary>

@@ -7,9 +7,9 @@ namespace AsyncProf
     /// One thread's recording into one session: the stack of profiled frames running on it (sync calls and running
     /// segments of async calls), the interval since its last event, charged to the frame on top, and the timeline
     /// segments its frames end. The CPU window (<see cref="CpuWindow"/>) and the sync-call counters
-    /// (<see cref="SyncCallCounts"/>) it charges are its own; which recorder a thread uses for a session is
-    /// <see cref="ThreadRecorders"/>'. Only its own thread mutates it, so nothing here locks; results reach the
-    /// shared tree through Interlocked adds when a call completes or a window closes.
+    /// (<see cref="SyncCallCounts"/>) it charges are its own; <see cref="ThreadRecorders"/> picks a thread's
+    /// recorder for a session. Only its own thread mutates it, so nothing here locks; results reach the shared tree
+    /// through Interlocked adds when a call completes or a window closes.
     /// </summary>
     internal sealed class ThreadRecorder
     {

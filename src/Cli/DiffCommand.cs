@@ -98,7 +98,7 @@ namespace AsyncProf.Cli
         static DiffMetric Metric(string? name)
         {
             if (name == null) return DiffMetric.Wall;
-            return DiffMetrics.TryParse(name, out var m) ? m : throw new UsageException($"--metric {name}: use wall, cpu, alloc or calls");
+            return DiffMetrics.TryParse(name, out var m) ? m : throw new UsageException($"--metric {name}: use wall, cpu, alloc, calls, or a part of the wall split: running, blocked, suspended, queued, gc");
         }
 
         static int PositiveInt(string option, string text)

@@ -144,7 +144,8 @@ change of the metric first). Prints the totals, then the functions and the call 
 
   -o, --output FILE    write to FILE: a .html name gets a differential flame graph (grown red, shrunk blue, wall /
                        CPU / allocated switch), any other name the text
-  -m, --metric M       what to sort and detail by: wall (default), cpu, alloc or calls
+  -m, --metric M       what to sort and detail by: wall (default), cpu, alloc, calls, or a part of the
+                       wall split: running, blocked, suspended, queued, gc
   -n, --top N          rows per table (default 20)
   --fail-over PERCENT  exit 4, naming them, when functions grew by more than PERCENT % in the metric (inclusive
                        total); functions only one profile has are not judged (their callers are)

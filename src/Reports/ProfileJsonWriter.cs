@@ -177,6 +177,7 @@ namespace AsyncProf.Reports
             w.WriteNumber("runningNs", f.RunningNs);
             w.WriteNumber("blockedNs", f.BlockedNs);
             w.WriteNumber("suspendedNs", f.SuspendedNs);
+            if (f.HasQueuedField || f.QueuedNs != 0) w.WriteNumber("queuedNs", f.QueuedNs);
             if (!f.HasGcFields && f.GcNs == 0 && f.SelfGcNs == 0) return;
             w.WriteNumber("gcNs", f.GcNs);
             w.WriteNumber("selfGcNs", f.SelfGcNs);

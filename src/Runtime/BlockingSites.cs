@@ -51,11 +51,18 @@ namespace AsyncProf
 
         public static BlockingSiteInfo? Get(int site) => sites.Get(site);
 
+        /// <summary>
+        /// A call shorter than this did not block (an uncontended lock, a wait already satisfied): it costs its two
+        /// clock reads and nothing more, and is not counted.
+        /// </summary>
+        internal static readonly long MinBlockTicks = Math.Max(1, (long)(1_000 / Clock.TicksToNs)); // 1 µs
+
         public static void Record(int site, long start)
         {
             var ticks = Clock.Now() - start;
+            if (ticks < MinBlockTicks) return;
             var session = Sessions.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
-            if (session == null || !session.Recording || ticks < 0) return;
+            if (session == null || !session.Recording) return;
             try
             {
                 var stats = session.Blocking.GetOrAdd(site, _ => new BlockingSiteStats()); // allocates once per site

@@ -110,8 +110,10 @@ namespace AsyncProf
             return at > 0 && now > at ? now - at : 0;
         }
 
-        // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended
+        // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended, and how
+        //      much of this suspension it spent waiting for a thread before it started (queued work only)
         CallNode? lastCallee;
+        long lastCalleeWaited;
 
         /// <summary>A callee of this call completed; while this call is suspended, it is the latest its resumption waited for.</summary>
         public void CalleeCompleted(CallNode callee)
@@ -119,8 +121,30 @@ namespace AsyncProf
             if (Volatile.Read(ref suspendedAt) > 0) Volatile.Write(ref lastCallee, callee);
         }
 
-        /// <summary>The callee that completed last during the suspension that ends now, if one did.</summary>
-        public CallNode? TakeLastCallee() => Volatile.Read(ref lastCallee) == null ? null : Interlocked.Exchange(ref lastCallee, null); // mostly null: no locked op then
+        /// <summary>
+        /// Queued work (Task.Run) of this call completed on its own thread, having started at <paramref name="startTicks"/>:
+        /// as <see cref="CalleeCompleted(CallNode)"/>, and the part of this call's suspension the work waited for a
+        /// thread (from when it was queued, or this suspension began if later, to its start) is queued time.
+        /// </summary>
+        public void QueuedWorkCompleted(CallNode callee, long startTicks)
+        {
+            var at = Volatile.Read(ref suspendedAt);
+            if (at <= 0) return;
+            var queuedAt = QueueTimes.TakeCurrent();
+            var waited = queuedAt == 0 ? 0 : startTicks - System.Math.Max(queuedAt, at);
+            Volatile.Write(ref lastCalleeWaited, waited > 0 ? waited : 0);
+            Volatile.Write(ref lastCallee, callee);
+        }
+
+        /// <summary>The callee that completed last during the suspension that ends now, if one did, and how long of it that callee waited for a thread.</summary>
+        public CallNode? TakeLastCallee(out long waitedTicks)
+        {
+            waitedTicks = 0;
+            if (Volatile.Read(ref lastCallee) == null) return null; // mostly null: no locked op then
+            var last = Interlocked.Exchange(ref lastCallee, null);
+            if (last != null) waitedTicks = Interlocked.Exchange(ref lastCalleeWaited, 0);
+            return last;
+        }
 
         /// <summary>True when a callee completing now outlived the call behind <paramref name="parent"/>.</summary>
         public static bool Outlived(CallHandle? parent) => parent != null && parent.Ended;

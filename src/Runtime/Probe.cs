@@ -61,6 +61,13 @@ namespace AsyncProf
         public static void Suspend(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Suspend(ref call); }
 
         /// <summary>
+        /// Suspend at an await whose continuation is queued at once (<c>await Task.Yield()</c>): the whole suspension
+        /// is time the continuation waited for a thread (queuedNs).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void SuspendQueued(ref AsyncCall call) { if (call.Phase == AsyncCall.Running) Recorder.Suspend(ref call, queuedResume: true); }
+
+        /// <summary>
         /// Before every return of a woven async MoveNext (async methods and async iterators): a segment that
         /// suspended ends here, after the builder's AwaitUnsafeOnCompleted, whose cost is the suspending call's.
         /// Touches no state machine field (after an await the state machine may already run on another thread).
@@ -198,5 +205,7 @@ namespace AsyncProf
         internal bool ParentOnStack; // the caller is a sync frame below this call's first segment: ask it at the first suspension
         internal bool HeldByParent; // counted among the parent handle's open callees until it completes
         internal long SuspendedTicks, SuspendedAt; // the wall split (SuspendedTime): time suspended so far; a handle-less call's last segment end
+        internal long QueuedTicks; // the part of SuspendedTicks its continuations waited for a thread
+        internal bool ResumeQueued; // the current suspension queued its continuation at once (SuspendQueued)
     }
 }

@@ -19,6 +19,8 @@ namespace AsyncProf
             public long Detached, Unobserved;
             /// <summary>The wall split (docs/profile-schema.md#wall-split): on CPU, on a thread off CPU, awaiting on no thread; they add up to WallNs.</summary>
             public long RunningNs, BlockedNs, SuspendedNs;
+            /// <summary>Of SuspendedNs, the time the continuations waited for a thread (docs/profile-schema.md#wall-split).</summary>
+            public long QueuedNs;
             /// <summary>GC pauses (docs/profile-schema.md#gc-pauses): inclusive, the wall split's fourth part, and the node's own.</summary>
             public long GcNs, SelfGcNs;
             /// <summary>The critical path: resumptions of the caller that waited on this node last, and their suspended time.</summary>
@@ -35,7 +37,7 @@ namespace AsyncProf
             public bool Outermost; // no ancestor of the same function in its lane (a detached node starts a lane)
             public int NearestSameAncestor = -1;
             public int Lane; // index of the detached node it hangs under, or -1
-            public long RecordedSuspendedNs; // its completed calls' suspended time, before SplitWall bounds it
+            public long RecordedSuspendedNs, RecordedQueuedNs; // its completed calls' suspended (and queued) time, before SplitWall bounds it
             public bool Queued; // reached as queued work under its logical caller (see CallNode.Queued)
         }
 
@@ -141,6 +143,7 @@ namespace AsyncProf
                 node.SelfGcNs = node.GcNs = Volatile.Read(ref cn.SelfGcNs);
                 node.AllocBytes = node.SelfAllocBytes;
                 node.RecordedSuspendedNs = (long)(Volatile.Read(ref cn.SuspendedTicks) * Clock.TicksToNs);
+                node.RecordedQueuedNs = (long)(Volatile.Read(ref cn.QueuedTicks) * Clock.TicksToNs);
                 node.CriticalCount = Volatile.Read(ref cn.CriticalCount);
                 node.Queued = cn.Queued;
                 node.CriticalNs = (long)(Volatile.Read(ref cn.CriticalTicks) * Clock.TicksToNs);
@@ -258,6 +261,7 @@ namespace AsyncProf
             {
                 var n = Nodes[i];
                 n.SuspendedNs = Math.Min(n.WallNs, n.RecordedSuspendedNs);
+                n.QueuedNs = Math.Min(n.SuspendedNs, n.RecordedQueuedNs);
                 var onThread = n.WallNs - n.SuspendedNs;
                 n.GcNs = Math.Min(n.GcNs, onThread);
                 n.RunningNs = Math.Min(Math.Max(0, n.CpuNs - queuedCpu[i]), onThread - n.GcNs);
@@ -342,6 +346,7 @@ namespace AsyncProf
                 f.RunningNs += n.RunningNs;
                 f.BlockedNs += n.BlockedNs;
                 f.SuspendedNs += n.SuspendedNs;
+                f.QueuedNs += n.QueuedNs;
                 f.CriticalNs += n.CriticalNs; // a time, like wall: a recursive call's inner waits lie within its outer ones
                 f.GcNs += n.GcNs;
                 f.CpuNs += n.CpuNs;

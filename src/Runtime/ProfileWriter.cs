@@ -116,6 +116,7 @@ namespace AsyncProf
             w.Number("runningNs", f.RunningNs);
             w.Number("blockedNs", f.BlockedNs);
             w.Number("suspendedNs", f.SuspendedNs);
+            w.Number("queuedNs", f.QueuedNs);
             w.Number("gcNs", f.GcNs);
             w.Number("selfGcNs", f.SelfGcNs);
             w.Number("criticalCount", f.CriticalCount);

@@ -164,7 +164,8 @@ namespace AsyncProf
                     // a sync caller gets a handle only if this call outlives its first segment (see Suspend)
                     call.ParentOnStack = parentHandle == null && t.Depth > 0;
                     call.Handle = null;
-                    call.SuspendedTicks = call.SuspendedAt = 0; // wall split
+                    call.SuspendedTicks = call.SuspendedAt = call.QueuedTicks = 0; // wall split
+                    call.ResumeQueued = false;
                     if (flowsContext)
                     {
                         var before = Allocations.CurrentThread();
@@ -188,10 +189,11 @@ namespace AsyncProf
         /// The call suspends (recorded before the Await call: its continuation may run at once on another thread).
         /// Its segment ends when its MoveNext returns (<see cref="MoveNextReturn"/>), so no clock is read here.
         /// </summary>
-        public static void Suspend(ref AsyncCall call)
+        public static void Suspend(ref AsyncCall call, bool queuedResume = false)
         {
             call.Phase = AsyncCall.Suspended;
             call.Suspends++;
+            call.ResumeQueued = queuedResume; // written before the await: the state machine's copy into its box carries it
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try
             {

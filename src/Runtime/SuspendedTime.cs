@@ -5,7 +5,9 @@ namespace AsyncProf
     /// <summary>
     /// Time suspended (awaiting, on no thread), measured from timestamps the recorder already takes: a segment's end
     /// at its suspension and the next segment's start at the resumption. No clock is read for it, and nothing on the
-    /// sync-call path touches it. The rest of the wall split is derived when a profile is written
+    /// sync-call path touches it. Of it, queued time waited for a thread: all of a suspension that queued its
+    /// continuation at once (Task.Yield), and the wait for a thread of queued work (Task.Run) that a resumption
+    /// waited on last (<see cref="CallHandle.QueuedWorkCompleted"/>). The rest of the wall split is derived when a profile is written
     /// (<see cref="ProfileSnapshot"/>): on-thread = wall − suspended, running = CPU up to on-thread, blocked = the rest.
     /// </summary>
     internal static class SuspendedTime
@@ -29,10 +31,12 @@ namespace AsyncProf
             {
                 ticks = call.Handle.TakeSuspendedTicks(now);
                 // the critical path: the callee that completed last during this suspension is what it waited on last
-                if (call.Handle.TakeLastCallee() is CallNode last)
+                if (call.Handle.TakeLastCallee(out var waited) is CallNode last)
                 {
                     Interlocked.Increment(ref last.CriticalCount);
                     Interlocked.Add(ref last.CriticalTicks, ticks);
+                    // the queued work it waited on last waited for a thread for part of this suspension
+                    if (waited > 0 && !call.ResumeQueued) call.QueuedTicks += System.Math.Min(waited, ticks);
                 }
             }
             else
@@ -41,6 +45,9 @@ namespace AsyncProf
                 call.SuspendedAt = 0;
             }
             call.SuspendedTicks += ticks;
+            if (!call.ResumeQueued) return;
+            call.ResumeQueued = false;
+            call.QueuedTicks += ticks; // its continuation was queued when it suspended: all of it waited for a thread
         }
 
         /// <summary>The call completes: its suspended time goes to its node, with its wall time; its caller learns it completed.</summary>
@@ -48,7 +55,8 @@ namespace AsyncProf
         {
             call.ParentHandle?.CalleeCompleted(node);
             if (call.SuspendedTicks != 0) Interlocked.Add(ref node.SuspendedTicks, call.SuspendedTicks);
-            call.SuspendedTicks = 0;
+            if (call.QueuedTicks != 0) Interlocked.Add(ref node.QueuedTicks, call.QueuedTicks);
+            call.SuspendedTicks = call.QueuedTicks = 0;
         }
 
         /// <summary>A task-returning call's frame left the thread at <paramref name="returned"/>; its task completed at <paramref name="end"/>.</summary>

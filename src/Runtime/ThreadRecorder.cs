@@ -238,7 +238,7 @@ namespace AsyncProf
             if (f.ParentHandle == null) return;
             // the thread's bottom frame with a logical caller: queued work (Task.Run(() => Work())) the caller may
             // await with others, so it can be what the caller's resumption waited on last (the critical path)
-            if (Depth == 0) f.ParentHandle.CalleeCompleted(node);
+            if (Depth == 0) f.ParentHandle.QueuedWorkCompleted(node, f.StartTicks);
             if (CallHandle.Outlived(f.ParentHandle)) Interlocked.Increment(ref node.Detached);
         }
 

@@ -142,6 +142,7 @@ namespace AsyncProf.Weaver
             var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
             // blocking call sites only in a profiled copy: the original body, which runs while idle, stays as it was
             if (blockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(woven, index, blockingSites, table, probes);
+            if (woven != method) QueueSiteWeaver.Mark(woven, probes); // Task.Run and the like: queued work learns its wait for a thread
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             result.Count(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task);
         }
@@ -177,7 +178,10 @@ namespace AsyncProf.Weaver
             var index = table.Add(weaver.Kind, name, location);
             // blocking sites first, on the body as compiled: the weaver's own probes are not call sites
             if (weaver.Kind == MethodKind.Async && moveNext != null)
+            {
                 result.BlockingSites += BlockingSiteWeaver.Mark(moveNext, index, BlockingSiteWeaver.Locate(moveNext, stateMachine: true), table, probes, stateMachine: true);
+                QueueSiteWeaver.Mark(moveNext, probes);
+            }
             weaver.Weave(index, table, probes);
             result.Count(weaver.Kind);
         }

@@ -45,7 +45,9 @@ namespace AsyncProf.Reports.Diff
             output.WriteLine();
             var totals = new TextTable().Column("total", Align.Left).Column("before", Align.Right).Column("after", Align.Right)
                 .Column("change", Align.Right).Column("change %", Align.Right);
-            foreach (var m in DiffMetrics.All)
+            // the wall split's parts, where either profile has some of one (the chosen one always)
+            var parts = DiffMetrics.WallParts.Where(m => m == metric || diff.BeforeTotals.Value(m) != 0 || diff.AfterTotals.Value(m) != 0);
+            foreach (var m in DiffMetrics.All.Concat(parts))
             {
                 var b = diff.BeforeTotals.Value(m);
                 var a = diff.AfterTotals.Value(m);

@@ -66,20 +66,29 @@ namespace AsyncProf.Reports.Diff
 
         static ulong Magnitude(long delta) => delta == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(delta);
 
-        static DiffFigures Totals(CallTreeFigures figures) => new(
-            figures.TotalCalls, figures.Total(ProfileMetric.Wall), figures.Total(ProfileMetric.Cpu), figures.Total(ProfileMetric.Alloc),
-            figures.Total(ProfileMetric.Wall), figures.Total(ProfileMetric.Cpu), figures.Total(ProfileMetric.Alloc));
+        static DiffFigures Totals(CallTreeFigures figures)
+        {
+            // the self splits of all nodes add up to the wall total, as the self walls do
+            var split = figures.Profile.Tree.Aggregate(default(WallSplit), (sum, n) => sum + figures.SelfSplit(n));
+            return new(figures.TotalCalls, figures.Total(ProfileMetric.Wall), figures.Total(ProfileMetric.Cpu), figures.Total(ProfileMetric.Alloc),
+                figures.Total(ProfileMetric.Wall), figures.Total(ProfileMetric.Cpu), figures.Total(ProfileMetric.Alloc), split, split);
+        }
 
         static void AddFunctions(CallTreeFigures tree, Dictionary<string, FunctionDiff> byName, bool isAfter)
         {
             // A function's self wall: the sum of its nodes' (the profile's functions have no such field).
             var selfWall = new Dictionary<long, long>();
+            var selfSplit = new Dictionary<long, WallSplit>();
             foreach (var n in tree.Profile.Tree)
+            {
                 selfWall[n.Function] = SaturatingMath.Add(selfWall.GetValueOrDefault(n.Function), tree.SelfWall(n));
+                selfSplit[n.Function] = selfSplit.GetValueOrDefault(n.Function) + tree.SelfSplit(n);
+            }
             foreach (var f in tree.Profile.Functions)
             {
                 if (!byName.TryGetValue(f.Name, out var entry)) byName[f.Name] = entry = new FunctionDiff(f.Name);
-                var figures = new DiffFigures(f.Calls, f.WallNs, f.CpuNs, f.AllocBytes, selfWall.GetValueOrDefault(f.Id), f.SelfCpuNs, f.SelfAllocBytes);
+                var figures = new DiffFigures(f.Calls, f.WallNs, f.CpuNs, f.AllocBytes, selfWall.GetValueOrDefault(f.Id), f.SelfCpuNs, f.SelfAllocBytes,
+                    WallSplit.Of(f), selfSplit.GetValueOrDefault(f.Id));
                 if (isAfter) { entry.After += figures; entry.InAfter = true; }
                 else { entry.Before += figures; entry.InBefore = true; }
             }
@@ -103,7 +112,8 @@ namespace AsyncProf.Reports.Diff
                 }
                 else if (isAfter) path.Name = frame.Name; // a marker's text ("N frames collapsed") as the newer run says it
                 matched[frame.Index] = path;
-                var f = new DiffFigures(frame.Calls, frame.WallNs, frame.CpuNs, frame.AllocBytes, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes);
+                var f = new DiffFigures(frame.Calls, frame.WallNs, frame.CpuNs, frame.AllocBytes, frame.SelfWallNs, frame.SelfCpuNs, frame.SelfAllocBytes,
+                    frame.Split, frame.SelfSplit);
                 if (isAfter) { path.After += f; path.InAfter = true; }
                 else { path.Before += f; path.InBefore = true; }
             }

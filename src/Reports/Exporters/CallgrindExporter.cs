@@ -83,11 +83,12 @@ namespace AsyncProf.Reports.Exporters
                 w.WriteLine("event: Running : Wall time on CPU (ns)");
                 w.WriteLine("event: Blocked : Wall time on a thread, off CPU (ns)");
                 w.WriteLine("event: Suspended : Wall time awaiting, on no thread (ns)");
+                if (parts.Contains(WallPart.Queued)) w.WriteLine("event: Queued : Wall time a continuation waited for a thread (ns)");
                 if (parts.Contains(WallPart.Gc)) w.WriteLine("event: Gc : Wall time in GC pauses (ns)");
             }
             w.WriteLine("positions: line");
             w.WriteLine(!withSplit ? "events: Wall Cpu Alloc"
-                : parts.Contains(WallPart.Gc) ? "events: Wall Cpu Alloc Running Blocked Suspended Gc" : "events: Wall Cpu Alloc Running Blocked Suspended");
+                : "events: Wall Cpu Alloc " + string.Join(" ", parts.Select(p => EventName(p))));
             w.WriteLine("summary: " + Costs(totals));
             w.WriteLine();
 
@@ -161,6 +162,13 @@ namespace AsyncProf.Reports.Exporters
                     w.WriteLine(LineOf(caller).ToString(inv) + " " + Costs(EdgeCosts(new[] { e })));
                 }
             }
+        }
+
+        /// <summary>A wall part's event name: its key capitalised (Running, Blocked, Suspended, Queued, Gc).</summary>
+        static string EventName(WallPart part)
+        {
+            var key = WallSplit.Key(part);
+            return char.ToUpperInvariant(key[0]) + key.Substring(1);
         }
 
         static string Costs(long[] values) => string.Join(" ", values.Select(v => Math.Max(0, v).ToString(CultureInfo.InvariantCulture)));

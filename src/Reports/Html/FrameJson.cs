@@ -23,6 +23,7 @@ namespace AsyncProf.Reports.Html
             var figures = CallTreeFigures.Of(profile);
             var withSplit = profile.HasWallSplit;
             var withGc = profile.HasGcPauses;
+            var withQueued = profile.HasQueuedTime;
             // the critical path's frames (only drawn when some call was waited on last: a bare root is no path)
             var path = CriticalPath.Of(profile);
             var critical = path.Count > 1 ? new System.Collections.Generic.HashSet<CallFrame>(path.Select(figures.FrameOf)) : new System.Collections.Generic.HashSet<CallFrame>();
@@ -58,7 +59,8 @@ namespace AsyncProf.Reports.Html
                     {
                         w.WriteNumber("runningNs", f.Split.RunningNs);
                         w.WriteNumber("blockedNs", f.Split.BlockedNs);
-                        w.WriteNumber("suspendedNs", f.Split.SuspendedNs);
+                        w.WriteNumber("suspendedNs", f.Split.SuspendedNs + f.Split.QueuedNs); // as in the file: queued is part of it
+                        if (withQueued) w.WriteNumber("queuedNs", f.Split.QueuedNs);
                         if (withGc) w.WriteNumber("gcNs", f.Split.GcNs);
                     }
                     w.WriteEndObject();

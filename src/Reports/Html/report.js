@@ -58,12 +58,15 @@
   // GC pauses (gcNs), the split's fourth part: only in profiles where some function had any.
   const HAS_GC = HAS_SPLIT && data.functions.some((f) => f.gcNs > 0);
   if (HAS_GC) METRICS.gc = { key: 'gc', label: 'GC pause time', short: 'GC', field: 'gcNs', self: null, selfLabel: null, fmt: fmtDuration };
+  // Queued (queuedNs): of the suspended time, continuations waiting for a thread; only where some function had any.
+  const HAS_QUEUED = HAS_SPLIT && data.functions.some((f) => f.queuedNs > 0);
+  if (HAS_QUEUED) METRICS.queued = { key: 'queued', label: 'queued time', short: 'Queued', field: 'queuedNs', self: null, selfLabel: null, fmt: fmtDuration };
   const METRIC_KEYS = Object.keys(METRICS);
 
   /** The virtual root above the profile's roots (calls with no profiled caller). */
   const ROOT_KEY = 'all';
   const root = newNode({ id: ROOT_KEY, parent: null, function: null, calls: 0, inFlight: 0, faults: 0, suspends: 0,
-    wallNs: 0, cpuNs: 0, selfCpuNs: 0, allocBytes: 0, selfAllocBytes: 0, runningNs: 0, blockedNs: 0, suspendedNs: 0, gcNs: 0 }, null);
+    wallNs: 0, cpuNs: 0, selfCpuNs: 0, allocBytes: 0, selfAllocBytes: 0, runningNs: 0, blockedNs: 0, suspendedNs: 0, queuedNs: 0, gcNs: 0 }, null);
 
   /** Frames by key (data.view lists a parent before its children). */
   const frameData = data.view;
@@ -75,7 +78,7 @@
     parent.children.push(n);
   }
   for (const r of root.children) {
-    for (const field of ['calls', 'inFlight', 'faults', 'suspends', 'wallNs', 'cpuNs', 'allocBytes', 'runningNs', 'blockedNs', 'suspendedNs', 'gcNs']) root[field] += r[field] || 0;
+    for (const field of ['calls', 'inFlight', 'faults', 'suspends', 'wallNs', 'cpuNs', 'allocBytes', 'runningNs', 'blockedNs', 'suspendedNs', 'queuedNs', 'gcNs']) root[field] += r[field] || 0;
   }
 
   // Layout size of every node, per metric. CPU time and allocations nest (a node's figure includes its children's),
@@ -433,6 +436,7 @@
     { key: 'runningNs', label: 'Running', fmt: fmtDuration, metric: 'running', split: true },
     { key: 'blockedNs', label: 'Blocked', fmt: fmtDuration, metric: 'blocked', split: true },
     { key: 'suspendedNs', label: 'Suspended', fmt: fmtDuration, metric: 'suspended', split: true },
+    { key: 'queuedNs', label: 'Queued', fmt: fmtDuration, metric: 'queued', split: true, optional: true },
     { key: 'gcNs', label: 'GC', fmt: fmtDuration, metric: 'gc', split: true, optional: true },
     { key: 'detached', label: 'Detached', fmt: fmtCount, optional: true },
     { key: 'unobserved', label: 'Unobserved', fmt: fmtCount, optional: true },
@@ -704,6 +708,7 @@
 
   for (const b of document.querySelectorAll('#metric-switch button[data-split]')) b.hidden = !HAS_SPLIT;
   for (const b of document.querySelectorAll('#metric-switch button[data-gc]')) b.hidden = !HAS_GC;
+  for (const b of document.querySelectorAll('#metric-switch button[data-queued]')) b.hidden = !HAS_QUEUED;
   renderHeader();
   wire();
   renderAll();

@@ -37,6 +37,13 @@ namespace AsyncProf.Reports
         public long BlockedNs { get; init; }
         public long SuspendedNs { get; init; }
         /// <summary>
+        /// Of <see cref="SuspendedNs"/>, the time the call's continuations waited for a thread: the wall split's
+        /// queued part (docs/profile-schema.md#wall-split). 0 when absent (files written before it existed).
+        /// </summary>
+        public long QueuedNs { get; init; }
+        /// <summary>The file has the queued field here (written as read).</summary>
+        public bool HasQueuedField { get; init; }
+        /// <summary>
         /// GC pauses (docs/profile-schema.md#gc-pauses): the wall split's fourth part, inclusive (taken out of what
         /// would have been blocked or running), and the node's own. 0 when absent (files written before it existed).
         /// </summary>

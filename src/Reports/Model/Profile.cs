@@ -65,6 +65,9 @@ namespace AsyncProf.Reports
         /// <summary>The wall split has GC pauses in it somewhere: only then do the reports show a GC part.</summary>
         public bool HasGcPauses => HasWallSplit && Tree.Any(n => n.GcNs > 0);
 
+        /// <summary>Some continuation waited for a thread: only then do the reports show a queued part.</summary>
+        public bool HasQueuedTime => HasWallSplit && Tree.Any(n => n.QueuedNs > 0);
+
         public FunctionStats Function(long id) =>
             _functionsById.TryGetValue(id, out var f) ? f : throw new KeyNotFoundException($"no function with id {id}");
 

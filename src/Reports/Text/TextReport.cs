@@ -53,6 +53,7 @@ namespace AsyncProf.Reports.Text
             var showUnobserved = all.Any(f => f.Unobserved != 0);
             var showSplit = profile.HasWallSplit;
             var showGc = profile.HasGcPauses;
+            var showQueued = profile.HasQueuedTime;
 
             var table = new TextTable()
                 .Column("name", Align.Left)
@@ -67,6 +68,7 @@ namespace AsyncProf.Reports.Text
                 table.Column("running", Align.Right)
                     .Column("blocked", Align.Right)
                     .Column("suspended", Align.Right);
+            if (showQueued) table.Column("queued", Align.Right);
             if (showGc) table.Column("GC", Align.Right);
             table.Column("self CPU", Align.Right)
                 .Column("incl CPU", Align.Right)
@@ -88,6 +90,7 @@ namespace AsyncProf.Reports.Text
                     cells.Add(Units.Duration(f.BlockedNs));
                     cells.Add(Units.Duration(f.SuspendedNs));
                 }
+                if (showQueued) cells.Add(Units.Duration(f.QueuedNs));
                 if (showGc) cells.Add(Units.Duration(f.GcNs));
                 cells.Add(Units.Duration(f.SelfCpuNs));
                 cells.Add(Units.Duration(f.CpuNs));
@@ -106,6 +109,8 @@ namespace AsyncProf.Reports.Text
             else if (showSplit)
                 output.WriteLine("running + blocked + suspended = wall: on CPU; on a thread but off CPU (sleep, lock, blocking I/O, .Result); " +
                                  "awaiting on no thread");
+            if (showQueued)
+                output.WriteLine("queued: of suspended, the time continuations waited for a thread (a queue behind busy threads, a starved thread pool)");
             if (showInFlight)
                 output.WriteLine("in flight: calls still running or suspended when the profile was written; not included in wall and calls");
             if (showDetached)

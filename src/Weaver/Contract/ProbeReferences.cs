@@ -33,6 +33,8 @@ namespace AsyncProf.Weaver.Contract
         public MethodReference IteratorMoveNext { get; }
         /// <summary><c>static void Suspend(ref AsyncCall)</c></summary>
         public MethodReference Suspend { get; }
+        /// <summary><c>static void SuspendQueued(ref AsyncCall)</c>: Suspend at an await that queues its continuation at once (Task.Yield)</summary>
+        public MethodReference SuspendQueued { get; }
         /// <summary><c>static void Complete(ref AsyncCall)</c></summary>
         public MethodReference Complete { get; }
         /// <summary><c>static void Fault(ref AsyncCall)</c></summary>
@@ -94,6 +96,7 @@ namespace AsyncProf.Weaver.Contract
             AsyncMoveNext = Static("AsyncMoveNext", types.Void, asyncCallByRef, types.Int32);
             IteratorMoveNext = Static("IteratorMoveNext", types.Void, asyncCallByRef, types.Int32);
             Suspend = Static("Suspend", types.Void, asyncCallByRef);
+            SuspendQueued = Static("SuspendQueued", types.Void, asyncCallByRef);
             Complete = Static("Complete", types.Void, asyncCallByRef);
             Fault = Static("Fault", types.Void, asyncCallByRef);
             Yield = Static("Yield", types.Void, types.Boolean, asyncCallByRef);
@@ -183,6 +186,27 @@ namespace AsyncProf.Weaver.Contract
         }
 
         // ==== end of blocking call sites ===========================================================================
+
+        // ==== queuing call sites (issue 13, queuedNs): src/Runtime/QueueProbe.cs ===================================
+
+        TypeReference QueueProbeType => queueProbe ??= new TypeReference(Namespace, "QueueProbe", module, probe.Scope, valueType: false);
+        TypeReference? queueProbe;
+
+        /// <summary><c>static long QueueProbe.Before()</c></summary>
+        public MethodReference QueueBefore => queueBefore ??= new MethodReference("Before", module.TypeSystem.Int64, QueueProbeType) { HasThis = false };
+        MethodReference? queueBefore;
+
+        /// <summary><c>static void QueueProbe.Queued(Task task, long start)</c>, with Task from the scope the call's returned <paramref name="task"/> type comes from.</summary>
+        public MethodReference QueueQueued(TypeReference task)
+        {
+            var taskType = new TypeReference(task.Namespace, "Task", module, task.Scope, valueType: false);
+            var method = new MethodReference("Queued", module.TypeSystem.Void, QueueProbeType) { HasThis = false };
+            method.Parameters.Add(new ParameterDefinition(taskType));
+            method.Parameters.Add(new ParameterDefinition(module.TypeSystem.Int64));
+            return method;
+        }
+
+        // ==== end of queuing call sites ============================================================================
 
         MethodReference Static(string name, TypeReference returnType, params TypeReference[] parameters)
         {

@@ -88,7 +88,11 @@ namespace AsyncProf.Weaver.Instrumentation
             foreach (var (site, alwaysSuspends) in awaits)
             {
                 var before = alwaysSuspends
-                    ? new List<Instruction> { Instruction.Create(OpCodes.Ldloca, call), Instruction.Create(OpCodes.Call, probes.Suspend) }
+                    ? new List<Instruction>
+                    {
+                        Instruction.Create(OpCodes.Ldloca, call),
+                        Instruction.Create(OpCodes.Call, StateMachineHooks.QueuesContinuation((MethodReference)site.Operand) ? probes.SuspendQueued : probes.Suspend),
+                    }
                     : new List<Instruction>
                     {
                         Instruction.Create(OpCodes.Dup),

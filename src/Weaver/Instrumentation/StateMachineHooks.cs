@@ -49,7 +49,16 @@ namespace AsyncProf.Weaver.Instrumentation
                 .Where(i => BuilderLocator.IsCallOn(i, builderType, out var m) && BuilderLocator.IsAwait(m))
                 .ToList();
             foreach (var call in awaits)
-                editor.InsertBefore(call, CallProbe(probes.Suspend, callField));
+                editor.InsertBefore(call, CallProbe(QueuesContinuation((MethodReference)call.Operand) ? probes.SuspendQueued : probes.Suspend, callField));
         }
+
+        /// <summary>
+        /// True for an await whose awaiter queues the continuation at once (Task.Yield's): all of that suspension is
+        /// spent waiting for a thread (the wall split's queued part). <paramref name="await"/> is the builder's
+        /// Await*OnCompleted&lt;TAwaiter, TStateMachine&gt; or AsyncHelpers' (Unsafe)AwaitAwaiter&lt;TAwaiter&gt;.
+        /// </summary>
+        public static bool QueuesContinuation(MethodReference await) =>
+            await is GenericInstanceMethod g && g.GenericArguments.Count > 0 &&
+            g.GenericArguments[0].FullName == "System.Runtime.CompilerServices.YieldAwaitable/YieldAwaiter";
     }
 }

@@ -44,7 +44,8 @@ namespace AsyncProf.Tests.EndToEnd
             {
                 Assert.That(n.RunningNs + n.BlockedNs + n.SuspendedNs + n.GcNs, Is.EqualTo(n.WallNs), $"node {n.Id}"); // GC pauses: the fourth part
                 Assert.That(n.RunningNs, Is.LessThanOrEqualTo(n.CpuNs), $"node {n.Id}: running is CPU time");
-                Assert.That(new[] { n.RunningNs, n.BlockedNs, n.SuspendedNs }, Has.All.GreaterThanOrEqualTo(0L));
+                Assert.That(new[] { n.RunningNs, n.BlockedNs, n.SuspendedNs, n.QueuedNs }, Has.All.GreaterThanOrEqualTo(0L));
+                Assert.That(n.QueuedNs, Is.LessThanOrEqualTo(n.SuspendedNs), $"node {n.Id}: queued is part of suspended");
             }
             foreach (var f in _profile.Functions)
                 Assert.That(f.RunningNs + f.BlockedNs + f.SuspendedNs + f.GcNs, Is.EqualTo(f.WallNs), f.Name);
@@ -78,6 +79,39 @@ namespace AsyncProf.Tests.EndToEnd
             Assert.That(f.BlockedNs, Is.GreaterThan(90_000_000L), "the 100 ms sleep");
             Assert.That(f.RunningNs, Is.LessThan(queued.CpuNs / 2), "running is its own CPU, not the queued work's");
             Assert.That(f.SuspendedNs, Is.GreaterThan(f.WallNs * 35 / 100), "awaiting the queued work");
+        }
+
+        [Test]
+        public void A_continuation_queued_behind_busy_work_on_its_thread_is_queued()
+        {
+            var f = F("YieldsBehindBusyWork");
+            TestContext.Out.WriteLine($"queued {f.QueuedNs / 1e6:0.0} ms of suspended {f.SuspendedNs / 1e6:0.0} ms");
+            Assert.That(f.QueuedNs, Is.GreaterThan(150_000_000L), "its continuation waited ~200 ms behind the other work");
+            Assert.That(f.QueuedNs, Is.GreaterThan(f.SuspendedNs * 9 / 10), "all its suspension was waiting for its thread");
+            Assert.That(f.BlockedNs, Is.LessThan(f.WallNs / 4), "it never held a thread while waiting");
+        }
+
+        [Test]
+        public void Awaiting_work_that_waits_for_a_starved_pool_is_queued()
+        {
+            var f = F("WaitsForAPoolThread");
+            TestContext.Out.WriteLine($"queued {f.QueuedNs / 1e6:0.0} ms of suspended {f.SuspendedNs / 1e6:0.0} ms");
+            Assert.That(f.QueuedNs, Is.GreaterThan(150_000_000L), "the work it awaited waited ~200 ms for a pool thread");
+            Assert.That(f.QueuedNs, Is.LessThanOrEqualTo(f.SuspendedNs));
+            var work = _profile.Function("WhyWall.Scenarios.RunsWhenAThreadFrees");
+            var critical = _profile.RootElement.GetProperty("functions").EnumerateArray()
+                .Single(e => e.GetProperty("name").GetString() == work.Name).GetProperty("criticalCount").GetInt64();
+            Assert.That(critical, Is.EqualTo(1), "what its resumption waited on last");
+            Assert.That(work.WallNs, Is.LessThan(100_000_000L), "its wait for a thread is not its own wall time");
+        }
+
+        [Test]
+        public void Awaiting_a_timer_or_a_callee_is_not_queued()
+        {
+            Assert.That(F("OnlyAwaits").QueuedNs, Is.EqualTo(0), "Task.Delay: the awaited work was not complete");
+            var caller = F("WaitsForItsThread");
+            Assert.That(caller.SuspendedNs, Is.GreaterThan(150_000_000L));
+            Assert.That(caller.QueuedNs, Is.EqualTo(0), "it awaited its callee, which was still running");
         }
 
         [Test]

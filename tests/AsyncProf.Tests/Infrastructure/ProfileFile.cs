@@ -63,7 +63,7 @@ namespace AsyncProf.Tests.Infrastructure
 
     public sealed record ProfiledFunction(long Id, string Name, string Kind, string? File, int Line, long Calls, long InFlight,
         long Faults, long Suspends, long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes,
-        long Detached = 0, long Unobserved = 0, long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long GcNs = 0, long SelfGcNs = 0)
+        long Detached = 0, long Unobserved = 0, long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long GcNs = 0, long SelfGcNs = 0, long QueuedNs = 0)
     {
         internal static ProfiledFunction From(JsonElement e) => new(
             e.GetProperty("id").GetInt64(), e.GetProperty("name").GetString()!, e.GetProperty("kind").GetString()!,
@@ -72,7 +72,7 @@ namespace AsyncProf.Tests.Infrastructure
             e.GetProperty("faults").GetInt64(), e.GetProperty("suspends").GetInt64(), e.GetProperty("wallNs").GetInt64(),
             e.GetProperty("cpuNs").GetInt64(), e.GetProperty("selfCpuNs").GetInt64(), e.GetProperty("allocBytes").GetInt64(),
             e.GetProperty("selfAllocBytes").GetInt64(), Optional(e, "detached"), Optional(e, "unobserved"),
-            Optional(e, "runningNs"), Optional(e, "blockedNs"), Optional(e, "suspendedNs"), Optional(e, "gcNs"), Optional(e, "selfGcNs"));
+            Optional(e, "runningNs"), Optional(e, "blockedNs"), Optional(e, "suspendedNs"), Optional(e, "gcNs"), Optional(e, "selfGcNs"), Optional(e, "queuedNs"));
 
         /// <summary>Fields added to asyncprof/1 later: 0 when a file does not have them.</summary>
         internal static long Optional(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
@@ -91,7 +91,7 @@ namespace AsyncProf.Tests.Infrastructure
 
     public sealed record ProfiledNode(long Id, long? Parent, long Function, long Calls, long InFlight, long Faults, long Suspends,
         long WallNs, long CpuNs, long SelfCpuNs, long AllocBytes, long SelfAllocBytes, long Detached = 0, long Unobserved = 0,
-        long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long GcNs = 0, long SelfGcNs = 0)
+        long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long GcNs = 0, long SelfGcNs = 0, long QueuedNs = 0)
     {
         /// <summary>Some of its calls outlived their caller's call: not part of the caller's inclusive figures.</summary>
         public bool IsDetached => Detached > 0;
@@ -104,6 +104,6 @@ namespace AsyncProf.Tests.Infrastructure
             e.GetProperty("cpuNs").GetInt64(), e.GetProperty("selfCpuNs").GetInt64(), e.GetProperty("allocBytes").GetInt64(),
             e.GetProperty("selfAllocBytes").GetInt64(), ProfiledFunction.Optional(e, "detached"), ProfiledFunction.Optional(e, "unobserved"),
             ProfiledFunction.Optional(e, "runningNs"), ProfiledFunction.Optional(e, "blockedNs"), ProfiledFunction.Optional(e, "suspendedNs"),
-            ProfiledFunction.Optional(e, "gcNs"), ProfiledFunction.Optional(e, "selfGcNs"));
+            ProfiledFunction.Optional(e, "gcNs"), ProfiledFunction.Optional(e, "selfGcNs"), ProfiledFunction.Optional(e, "queuedNs"));
     }
 }

@@ -22,7 +22,7 @@ namespace AsyncProf.Tests.Infrastructure
     ///     such as a WhenAll over the same method, can legitimately break this: do not apply it to such code.)
     /// (c) <see cref="CallAccountingFailures"/>: calls = completed + faulted + in flight, nothing lost between the
     ///     tree, the functions and the edges: per node 0 &lt;= faults &lt;= calls, detached &lt;= calls + inFlight, no
-    ///     wall without a completed call; per function calls, inFlight, faults, suspends, detached, unobserved equal
+    ///     wall without a completed call, queued within suspended; per function calls, inFlight, faults, suspends, detached, unobserved equal
     ///     the sums over its nodes; the edges into a function carry all its calls; every parent exists and comes first.
     /// (d) <see cref="InclusiveSumFailures"/>: per node, cpuNs = selfCpuNs + the cpuNs of its children that are not
     ///     detached, and the same for allocations (docs/profile-schema.md), exactly; so self &lt;= inclusive.
@@ -103,6 +103,7 @@ namespace AsyncProf.Tests.Infrastructure
                     failures.Add($"{where}: detached {n.Detached} outside 0..calls + inFlight ({n.Calls + n.InFlight})");
                 if (n.Unobserved < 0 || n.Unobserved > n.Calls) failures.Add($"{where}: unobserved {n.Unobserved} outside 0..calls ({n.Calls})");
                 if (n.Calls == 0 && n.WallNs != 0) failures.Add($"{where}: wall {Ms(n.WallNs)} without a completed call");
+                if (n.QueuedNs < 0 || n.QueuedNs > n.SuspendedNs) failures.Add($"{where}: queued {Ms(n.QueuedNs)} outside 0..suspended ({Ms(n.SuspendedNs)})");
             }
 
             var nodesOf = profile.Tree.ToLookup(n => n.Function);

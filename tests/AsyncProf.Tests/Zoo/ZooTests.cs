@@ -228,6 +228,19 @@ namespace AsyncProf.Tests.Zoo
             Assert.That(depth.Select(n => n.Calls), Is.All.EqualTo(1));
         }
 
+        /// <summary>Task.Yield queues its continuation at once: every suspension of these methods waited for a thread, and only theirs did.</summary>
+        [Test]
+        public void Task_Yield_suspensions_are_queued_time_and_Task_Delay_ones_are_not()
+        {
+            foreach (var name in new[] { "AsyncZoo.AsyncScenarios.TwoYields", "AsyncZoo.AsyncScenarios.YieldThenValue", "AsyncZoo.AsyncScenarios.ValueTaskVoid" })
+            {
+                var f = Profile.Function(name);
+                Assert.That(f.SuspendedNs, Is.GreaterThan(0), name);
+                Assert.That(f.QueuedNs, Is.EqualTo(f.SuspendedNs), name + ": it only ever awaited Task.Yield");
+            }
+            Assert.That(Profile.Function(DelayTwenty).QueuedNs, Is.EqualTo(0), "Task.Delay completes later: its continuation was not waiting");
+        }
+
         [Test]
         public void Wall_time_includes_the_suspension_of_Task_Delay()
         {

@@ -11,7 +11,9 @@ namespace WhyWall
     /// CPU, so two runs with different MS differ in Transform alone (tests/AsyncProf.Tests/EndToEnd/DiffEndToEndTests.cs).
     /// <c>WhyWall split</c>: one method for each place wall time goes, one after another
     /// (tests/AsyncProf.Tests/EndToEnd/WallSplitTests.cs): awaiting, sleeping, waiting for a lock another thread
-    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing.
+    /// holds, blocking a pool thread on .Result of a task whose continuation needs another pool thread, computing,
+    /// a continuation queued behind 200 ms of other work on its thread, work started with Task.Run waiting 200 ms for
+    /// a pool thread.
     /// </summary>
     public static class Program
     {
@@ -86,6 +88,51 @@ namespace WhyWall
             Computes();
             await SleepsInAsync();
             await SleepsThenAwaitsQueuedWork();
+            await WaitsForItsThread();
+            // started on a thread of its own, so what it queues goes to the pool's global queue, in order
+            await Task.Factory.StartNew(WaitsForAPoolThread, TaskCreationOptions.LongRunning).Unwrap();
+        }
+
+        /// <summary>
+        /// Starves the thread pool for 200 ms (as many sleepers as it has threads, and no more threads allowed), then
+        /// runs <see cref="RunsWhenAThreadFrees"/> with Task.Run and awaits it: suspended, most of it queued (the work
+        /// waited for a thread), and its critical path is that work.
+        /// </summary>
+        public static async Task WaitsForAPoolThread()
+        {
+            ThreadPool.GetMaxThreads(out var maxWorkers, out var maxIo);
+            ThreadPool.SetMaxThreads(Environment.ProcessorCount, maxIo);
+            try
+            {
+                var sleepers = Math.Max(ThreadPool.ThreadCount, Environment.ProcessorCount);
+                for (var i = 0; i < sleepers; i++) ThreadPool.QueueUserWorkItem(_ => Work.Sleep(200));
+                await Task.Run(RunsWhenAThreadFrees);
+            }
+            finally
+            {
+                ThreadPool.SetMaxThreads(maxWorkers, maxIo);
+            }
+        }
+
+        public static long RunsWhenAThreadFrees() => Work.Spin(10);
+
+        /// <summary>
+        /// Runs on a one-thread synchronization context: gives the thread 200 ms of other work, then yields. The
+        /// continuation is queued behind that work: suspended, all of it queued (waiting for its thread).
+        /// </summary>
+        public static async Task YieldsBehindBusyWork(Work.OneThreadContext context)
+        {
+            context.Post(_ => Work.Sleep(200), null);
+            await Task.Yield();
+        }
+
+        /// <summary>Starts <see cref="YieldsBehindBusyWork"/> on its own one-thread context and awaits it: only suspended, not queued.</summary>
+        public static async Task WaitsForItsThread()
+        {
+            using var context = new Work.OneThreadContext();
+            var started = new TaskCompletionSource<Task>();
+            context.Post(_ => started.SetResult(YieldsBehindBusyWork(context)), null);
+            await await started.Task;
         }
 
         public static async Task OnlyAwaits()
@@ -190,6 +237,29 @@ namespace WhyWall
     /// <summary>Left unwoven by the tests, so its time is its callers' own.</summary>
     public static class Work
     {
+        /// <summary>A synchronization context that runs what is posted to it, in order, on one thread of its own.</summary>
+        public sealed class OneThreadContext : SynchronizationContext, IDisposable
+        {
+            readonly System.Collections.Concurrent.BlockingCollection<(SendOrPostCallback, object?)> queue = new();
+            readonly Thread thread;
+
+            public OneThreadContext()
+            {
+                thread = new Thread(() =>
+                {
+                    SetSynchronizationContext(this);
+                    foreach (var (callback, state) in queue.GetConsumingEnumerable()) callback(state);
+                }) { IsBackground = true, Name = "OneThreadContext" };
+                thread.Start();
+            }
+
+            public override void Post(SendOrPostCallback d, object? state) => queue.Add((d, state));
+
+            public void Dispose() => queue.CompleteAdding();
+        }
+
+        public static void Sleep(int ms) => Thread.Sleep(ms);
+
         /// <summary>Keeps the thread busy for <paramref name="ms"/> milliseconds of wall time.</summary>
         public static long Spin(int ms)
         {

@@ -152,5 +152,48 @@ namespace AsyncProf.Tests.Reports.Diff
             Assert.That(text, Does.Contain("(3 more not shown; --top N shows more)"));
             Assert.That(text, Does.Contain("sorted by change of CPU time"));
         }
+    
+
+        /// <summary>Main awaits Fetch and calls Work; in the second run Work takes 50 ms longer, all of it blocked (a lock), and Fetch's wait grew queued.</summary>
+        static (AsyncProf.Reports.Profile Before, AsyncProf.Reports.Profile After) StartedBlocking() => (
+            Make("before",
+                new Node("Main", 1, 300 * Ms, SelfCpuNs: 10 * Ms, RunningNs: 110 * Ms, SuspendedNs: 190 * Ms),
+                new Node("Main>Work", 1, 100 * Ms, SelfCpuNs: 100 * Ms, RunningNs: 100 * Ms),
+                new Node("Main>Fetch", 1, 190 * Ms, SuspendedNs: 190 * Ms)),
+            Make("after",
+                new Node("Main", 1, 350 * Ms, SelfCpuNs: 10 * Ms, RunningNs: 110 * Ms, BlockedNs: 50 * Ms, SuspendedNs: 190 * Ms, QueuedNs: 40 * Ms),
+                new Node("Main>Work", 1, 150 * Ms, SelfCpuNs: 100 * Ms, RunningNs: 100 * Ms, BlockedNs: 50 * Ms),
+                new Node("Main>Fetch", 1, 190 * Ms, SuspendedNs: 190 * Ms, QueuedNs: 40 * Ms)));
+
+        [Test]
+        public void A_part_of_the_wall_split_sorts_and_says_what_moved()
+        {
+            var (before, after) = StartedBlocking();
+            var diff = ProfileDiff.Compute(before, after);
+            var work = diff.Functions.Single(f => f.Name == "Work");
+            Assert.That(work.Delta(DiffMetric.Blocked), Is.EqualTo(50 * Ms));
+            Assert.That(work.SelfDelta(DiffMetric.Blocked), Is.EqualTo(50 * Ms));
+            Assert.That(work.Delta(DiffMetric.Running), Is.EqualTo(0));
+            Assert.That(ProfileDiff.MovedMost(diff.Functions, DiffMetric.Blocked).First().Name, Is.EqualTo("Work"));
+            var fetch = diff.Functions.Single(f => f.Name == "Fetch");
+            Assert.That((fetch.Delta(DiffMetric.Queued), fetch.Delta(DiffMetric.Suspended)), Is.EqualTo((40 * Ms, -40 * Ms)), "queued is taken out of suspended");
+            Assert.That(ProfileDiff.MovedMost(diff.Functions, DiffMetric.Queued).First().Name, Is.EqualTo("Fetch"));
+            Assert.That(diff.AfterTotals.Value(DiffMetric.Blocked) - diff.BeforeTotals.Value(DiffMetric.Blocked), Is.EqualTo(50 * Ms));
+
+            var text = DiffTextReport.Render(diff, new DiffReportOptions { Metric = DiffMetric.Blocked });
+            TestContext.Out.WriteLine(text);
+            var lines = text.Split('\n');
+            Assert.That(lines[0], Does.EndWith("sorted by change of blocked time"));
+            Assert.That(lines.Single(l => l.StartsWith("blocked time")), Does.Contain("+50.0 ms"));
+            Assert.That(lines.Single(l => l.StartsWith("queued time")), Does.Contain("+40.0 ms"));
+            Assert.That(lines, Has.None.StartWith("gc time"), "no profile had any GC time");
+            var functions = System.Array.FindIndex(lines, l => l.StartsWith("functions:"));
+            Assert.That(lines[functions + 1], Does.Contain("self blocked before"));
+            Assert.That(lines[functions + 2], Does.StartWith("Work "));
+
+            var regressed = new RegressionCheck { ThresholdPercent = 10, Metric = DiffMetric.Queued }.Regressions(diff);
+            Assert.That(regressed.Select(r => r.Name), Does.Contain("Fetch"));
+            Assert.That(DiffMetrics.TryParse("queued", out var m) && m == DiffMetric.Queued);
+        }
     }
 }

@@ -13,7 +13,7 @@ namespace AsyncProf.Tests.Reports.Diff
     {
         /// <summary>A node; with any of <paramref name="RunningNs"/>, <paramref name="BlockedNs"/>, <paramref name="SuspendedNs"/> on any node, the profile has the wall split.</summary>
         public sealed record Node(string Path, long Calls, long WallNs, long SelfCpuNs = 0, long SelfAllocBytes = 0, long Detached = 0,
-            long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long Suspends = 0, long CriticalCount = 0, long CriticalNs = 0, long GcNs = 0, long SelfGcNs = 0);
+            long RunningNs = 0, long BlockedNs = 0, long SuspendedNs = 0, long Suspends = 0, long CriticalCount = 0, long CriticalNs = 0, long GcNs = 0, long SelfGcNs = 0, long QueuedNs = 0);
 
         /// <summary><paramref name="nodes"/> list a parent before its children; a path is "A>B>C".</summary>
         public static Profile Make(string name, params Node[] nodes)
@@ -43,7 +43,7 @@ namespace AsyncProf.Tests.Reports.Diff
                 AllocBytes = Inclusive(n, x => x.SelfAllocBytes),
                 Detached = n.Detached,
                 RunningNs = n.RunningNs, BlockedNs = n.BlockedNs, SuspendedNs = n.SuspendedNs, HasWallSplit = split,
-                Suspends = n.Suspends, CriticalCount = n.CriticalCount, CriticalNs = n.CriticalNs, GcNs = n.GcNs, SelfGcNs = n.SelfGcNs,
+                Suspends = n.Suspends, CriticalCount = n.CriticalCount, CriticalNs = n.CriticalNs, GcNs = n.GcNs, SelfGcNs = n.SelfGcNs, QueuedNs = n.QueuedNs,
             }).ToList();
             var functions = functionIds.Select(kv =>
             {
@@ -56,7 +56,7 @@ namespace AsyncProf.Tests.Reports.Diff
                     Detached = mine.Sum(t => t.Detached),
                     RunningNs = mine.Sum(t => t.RunningNs), BlockedNs = mine.Sum(t => t.BlockedNs), SuspendedNs = mine.Sum(t => t.SuspendedNs),
                     Suspends = mine.Sum(t => t.Suspends), CriticalCount = mine.Sum(t => t.CriticalCount), CriticalNs = mine.Sum(t => t.CriticalNs),
-                    HasWallSplit = split, GcNs = mine.Sum(t => t.GcNs), SelfGcNs = mine.Sum(t => t.SelfGcNs),
+                    HasWallSplit = split, GcNs = mine.Sum(t => t.GcNs), SelfGcNs = mine.Sum(t => t.SelfGcNs), QueuedNs = mine.Sum(t => t.QueuedNs),
                 };
             }).ToList();
             return new Profile(new ProcessInfo { Name = name, Pid = 1 }, functions, new List<EdgeStats>(), tree, name + ".json");

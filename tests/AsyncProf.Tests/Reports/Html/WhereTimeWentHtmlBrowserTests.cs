@@ -84,6 +84,24 @@ namespace AsyncProf.Tests.Reports.Html
         }
 
         [Test]
+        public async Task The_queued_view_draws_the_continuations_that_waited_for_a_thread()
+        {
+            await Open(Make("queued",
+                new Node("Main", 1, 300 * Ms, SelfCpuNs: 40 * Ms, RunningNs: 50 * Ms, SuspendedNs: 250 * Ms),
+                new Node("Main>Yielder", 1, 250 * Ms, SelfCpuNs: 10 * Ms, RunningNs: 10 * Ms, SuspendedNs: 240 * Ms, QueuedNs: 180 * Ms),
+                new Node("Main>Other", 1, 40 * Ms, SelfCpuNs: 40 * Ms, RunningNs: 40 * Ms)), "queued-report.html");
+            var visible = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#metric-switch button')].filter(b => !b.hidden).map(b => b.dataset.metric)");
+            Assert.That(visible, Is.EqualTo(new[] { "wall", "cpu", "alloc", "running", "blocked", "suspended", "queued" }));
+            var headers = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#function-table thead th')].map(t => t.textContent.replace(/[\\u25b2\\u25bc]/g, '').trim())");
+            Assert.That(headers, Does.Contain("Queued"));
+
+            await _browser.ClickAsync("#metric-switch button[data-metric=queued]");
+            await _browser.WaitForAsync("document.body.dataset.metric === 'queued'");
+            Assert.That(await Width("Yielder"), Is.GreaterThan(0.95), "all the queued time is Yielder's");
+            Assert.That(await Width("Other"), Is.Null, "Other never waited for a thread");
+        }
+
+        [Test]
         public async Task The_critical_path_is_underlined()
         {
             await Open(Make("server",

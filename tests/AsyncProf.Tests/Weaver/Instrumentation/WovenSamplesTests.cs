@@ -181,8 +181,23 @@ namespace AsyncProf.Tests.Weaver.Instrumentation
                 var moveNext = machine.Methods.Single(m => m.Name == "MoveNext");
                 foreach (var call in moveNext.Body.Instructions.Where(i => i.Operand is MethodReference m &&
                              (m.Name == "AwaitUnsafeOnCompleted" || m.Name == "AwaitOnCompleted")))
-                    Assert.That(((MethodReference)call.Previous.Operand).Name, Is.EqualTo("Suspend"), machine.FullName);
+                {
+                    // Task.Yield's awaiter queues the continuation at once: that suspension is all queued time
+                    var awaiter = ((GenericInstanceMethod)call.Operand).GenericArguments[0].FullName;
+                    var expected = awaiter == "System.Runtime.CompilerServices.YieldAwaitable/YieldAwaiter" ? "SuspendQueued" : "Suspend";
+                    Assert.That(((MethodReference)call.Previous.Operand).Name, Is.EqualTo(expected), machine.FullName + " awaiting " + awaiter);
+                }
             }
+        }
+
+        [Test]
+        public void The_samples_await_both_kinds_of_awaiter()
+        {
+            var awaiters = woven.Types.SelectMany(t => t.NestedTypes).Where(t => t.Fields.Any(f => f.Name == "<>ap__call"))
+                .SelectMany(t => t.Methods.Single(m => m.Name == "MoveNext").Body.Instructions)
+                .Where(i => i.Operand is GenericInstanceMethod m && (m.Name == "AwaitUnsafeOnCompleted" || m.Name == "AwaitOnCompleted"))
+                .Select(i => ((MethodReference)i.Previous.Operand).Name).Distinct().ToList();
+            Assert.That(awaiters, Is.EquivalentTo(new[] { "Suspend", "SuspendQueued" }), "the test above must see both");
         }
 
         [Test]

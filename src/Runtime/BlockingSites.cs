@@ -61,7 +61,7 @@ namespace AsyncProf
         {
             var ticks = Clock.Now() - start;
             if (ticks < MinBlockTicks) return;
-            var session = Recorder.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
+            var session = Sessions.Resolve(); // the flow's scope if it has one: a scoped profile holds its own flow's blocking only
             if (session == null || !session.Recording) return;
             try
             {

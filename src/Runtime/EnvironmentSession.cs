@@ -17,20 +17,21 @@ namespace AsyncProf
             var timeline = ProfileOutput.NeedsTimeline(path!) || EnvironmentSettings.Timeline
                 ? new Timeline(EnvironmentSettings.TimelineCapacity)
                 : null;
-            var session = Recorder.Start(EnvironmentSettings.CpuWindowNs, timeline);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(session, path!);
+            Sessions.StartFromEnvironment(EnvironmentSettings.CpuWindowNs, timeline);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Write(path!);
             // ProcessExit is not raised when the process dies of an unhandled exception: its profile matters most then
-            AppDomain.CurrentDomain.UnhandledException += (_, e) => { if (e.IsTerminating) Write(session, path!); };
+            AppDomain.CurrentDomain.UnhandledException += (_, e) => { if (e.IsTerminating) Write(path!); };
         }
 
-        static int written;
+        static int written; // the profile is written once: at exit, or at the unhandled exception that ends the process
 
-        static void Write(Session session, string path)
+        static void Write(string path)
         {
             if (System.Threading.Interlocked.Exchange(ref written, 1) != 0) return;
+            var session = Sessions.FromEnvironment!; // set before these handlers were added
             try
             {
-                Recorder.Stop(session);
+                Sessions.Stop(session);
                 ProfileOutput.Write(session, path);
             }
             catch (Exception e)

@@ -104,7 +104,7 @@ namespace AsyncProf
                     var before = Allocations.CurrentThread(); // the ring may grow a chunk: the profiler's bytes
                     session.Timeline.Add(callId, parentCallId, node, Environment.CurrentManagedThreadId, now, now, 0,
                         faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
-                    ThreadRecorder.Existing(session)?.ExcludeAllocationsSince(before);
+                    ThreadRecorders.Existing(session)?.ExcludeAllocationsSince(before);
                 }
                 Recorder.Record(node, now - startTicks, suspends: 1, faulted, detached);
                 SuspendedTime.TaskCompleted(node, ReturnedTicks, now, parentHandle);

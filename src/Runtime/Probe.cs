@@ -16,7 +16,7 @@ namespace AsyncProf
         /// JIT needs no class-initialization check in woven code. The initializer starts the ASYNCPROF_OUTPUT
         /// session, which sets this field itself; the initializer's own value is then what it found.
         /// </remarks>
-        public static bool Active = Recorder.Bootstrap();
+        public static bool Active = Sessions.Bootstrap();
 
         /// <summary>Called once per woven module (from its method table's type initializer) to get its id base.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)] // GetCallingAssembly must see the woven module

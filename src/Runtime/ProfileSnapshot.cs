@@ -27,7 +27,8 @@ namespace AsyncProf
             public long CriticalCount, CriticalNs;
         }
 
-        internal sealed class Node : Figures
+        /// <summary>A <see cref="CallNode"/> frozen: its counters as read, with what the snapshot derives from the tree.</summary>
+        internal sealed class CallNodeSnapshot : Figures
         {
             public int Id;
             public int ParentIndex = -1;
@@ -55,8 +56,8 @@ namespace AsyncProf
             public long Calls, WallNs, CpuNs, AllocBytes;
         }
 
-        public readonly List<Node> Nodes = new List<Node>();
-        public readonly Dictionary<CallNode, Node> NodeOf = new Dictionary<CallNode, Node>();
+        public readonly List<CallNodeSnapshot> Nodes = new List<CallNodeSnapshot>();
+        public readonly Dictionary<CallNode, CallNodeSnapshot> NodeOf = new Dictionary<CallNode, CallNodeSnapshot>();
         public Timeline.Segment[]? Segments;
         public long DroppedSegments;
         public long StartTimestamp;
@@ -80,7 +81,7 @@ namespace AsyncProf
         public static ProfileSnapshot Take(Session session, bool correct = true)
         {
             // The writing thread can close its own CPU window exactly; other threads keep at most one window open.
-            var writer = ThreadRecorder.Existing(session);
+            var writer = ThreadRecorders.Existing(session);
             if (writer != null) writer.CloseWindow(writer.Event());
             var snapshot = new ProfileSnapshot();
             var end = session.StopTimestamp != 0 ? session.StopTimestamp : Clock.Now();
@@ -122,7 +123,7 @@ namespace AsyncProf
                 }
                 if (!nearest.TryGetValue(cn.FunctionId, out var sameAbove)) sameAbove = -1;
                 var calls = Volatile.Read(ref cn.Calls);
-                var node = new Node
+                var node = new CallNodeSnapshot
                 {
                     Id = Nodes.Count + 1,
                     ParentIndex = parentIndex,

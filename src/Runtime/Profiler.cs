@@ -9,22 +9,14 @@ namespace AsyncProf
     /// </summary>
     public static class Profiler
     {
-        static Session? last;
-
         /// <summary>True while a session records.</summary>
-        public static bool IsProfiling => Recorder.Current != null;
+        public static bool IsProfiling => Sessions.Current != null;
 
         /// <summary>Starts a new session; what a previous one recorded is dropped.</summary>
         public static void Start() => Start(new ProfilerOptions());
 
         /// <summary>Starts a new session with <paramref name="options"/>; what a previous one recorded is dropped.</summary>
-        public static void Start(ProfilerOptions options)
-        {
-            var running = Recorder.Current;
-            if (running != null) Recorder.Stop(running);
-            var timeline = options.RecordTimeline ? new Timeline(options.TimelineCapacity) : null;
-            last = Recorder.Start(options.CpuWindowMicroseconds * 1000L, timeline);
-        }
+        public static void Start(ProfilerOptions options) => Sessions.StartReplacing(options);
 
         /// <summary>
         /// Profiles one unit of work alone (one request among many concurrent ones): records only the calls made on
@@ -37,16 +29,13 @@ namespace AsyncProf
         /// </summary>
         public static ProfilingScope StartScope() => StartScope(new ProfilerOptions());
 
-        public static ProfilingScope StartScope(ProfilerOptions options)
-        {
-            var timeline = options.RecordTimeline ? new Timeline(options.TimelineCapacity) : null;
-            return new ProfilingScope(Recorder.StartScope(options.CpuWindowMicroseconds * 1000L, timeline));
-        }
+        public static ProfilingScope StartScope(ProfilerOptions options) => new ProfilingScope(Sessions.StartScope(options));
 
         /// <summary>Stops recording; the session stays available to <see cref="Save"/>.</summary>
         public static void Stop()
         {
-            if (last != null) Recorder.Stop(last);
+            var last = Sessions.LastStarted;
+            if (last != null) Sessions.Stop(last);
         }
 
         /// <summary>
@@ -55,7 +44,7 @@ namespace AsyncProf
         /// </summary>
         public static void Save(string path)
         {
-            var session = last ?? Recorder.Current ?? throw new InvalidOperationException("No profiling session: call Profiler.Start() first.");
+            var session = Sessions.LastStarted ?? Sessions.Current ?? throw new InvalidOperationException("No profiling session: call Profiler.Start() first.");
             ProfileOutput.Write(session, path);
         }
     }

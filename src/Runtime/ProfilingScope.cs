@@ -18,7 +18,7 @@ namespace AsyncProf
         public bool IsRecording => session.Recording;
 
         /// <summary>Stops recording; what was recorded stays available to <see cref="Save"/>.</summary>
-        public void Stop() => Recorder.StopScope(link);
+        public void Stop() => Sessions.StopScope(link);
 
         /// <summary>Writes what the scope recorded (so far, if it still records), in the format the extension names.</summary>
         public void Save(string path) => ProfileOutput.Write(session, path);

@@ -31,7 +31,7 @@ namespace AsyncProf
         public ScopeTotals Totals() => Recorder.Unprofiled(() =>
         {
             // this thread's open CPU window holds the CPU spent since it opened: close it, as a snapshot does
-            var thread = ThreadRecorder.Existing(session);
+            var thread = ThreadRecorders.Existing(session);
             if (thread != null) thread.CloseWindow(thread.Event());
             return SumSelfFigures(session.Root);
         });

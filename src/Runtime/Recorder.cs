@@ -4,13 +4,12 @@ using System.Threading;
 namespace AsyncProf
 {
     /// <summary>
-    /// The recording logic behind <see cref="Probe"/>. Every entry point tolerates any order of events and never
-    /// throws into user code: an internal failure stops the session and is reported in the profile.
+    /// The recording logic behind <see cref="Probe"/>: each event, into the session <see cref="Sessions"/> resolves
+    /// for it. Every entry point tolerates any order of events and never throws into user code: an internal failure
+    /// stops the session and is reported in the profile.
     /// </summary>
     internal static class Recorder
     {
-        static volatile Session? current;
-
         /// <summary>
         /// The logical caller for work that starts on a thread with no profiled frame (Task.Run, thread pool, new
         /// Thread): set when an async call starts, so it flows into everything its body queues. Async methods run
@@ -20,64 +19,6 @@ namespace AsyncProf
         /// </summary>
         static readonly AsyncLocal<CallHandle?> LogicalCaller = new AsyncLocal<CallHandle?>();
 
-        /// <summary>
-        /// Scoped sessions (<see cref="Profiler.StartScope()"/>): the session of the execution-context flow that
-        /// started one; work queued or awaited by that flow records into it, every other flow does not.
-        /// </summary>
-        static readonly AsyncLocal<ScopeLink?> Scope = new AsyncLocal<ScopeLink?>();
-        static int activeScopes; // written under Transitions, read without it
-
-        /// <summary>Starting and stopping sessions (cold paths) take this, so Probe.Active always matches what records.</summary>
-        static readonly object Transitions = new object();
-
-        /// <summary>The whole-process session, if one records.</summary>
-        public static Session? Current => current;
-
-        /// <summary>
-        /// Where a call starting on this flow records: the flow's scope if one records, else the whole-process
-        /// session. With no scope anywhere this is one static read; with scopes, one AsyncLocal read more.
-        /// </summary>
-        internal static Session? Resolve()
-        {
-            if (Volatile.Read(ref activeScopes) != 0)
-                for (var link = Scope.Value; link != null; link = link.Parent) // a stopped inner scope gives way to its outer one
-                {
-                    var scoped = link.Session;
-                    if (scoped != null && scoped.Recording) return scoped;
-                }
-            return current;
-        }
-
-        public static ScopeLink StartScope(long cpuWindowNs, Timeline? timeline)
-        {
-            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
-            var link = new ScopeLink(new Session(cpuWindowNs, timeline, isScope: true), Scope.Value);
-            lock (Transitions)
-            {
-                Scope.Value = link;
-                activeScopes++;
-                UpdateActive();
-            }
-            return link;
-        }
-
-        public static void StopScope(ScopeLink link)
-        {
-            var session = link.Session;
-            if (session == null) return;
-            Stop(session);
-            link.Session = null; // contexts captured during the scope (timers, cached tasks) no longer hold its profile
-        }
-
-        static void UpdateActive() => Probe.Active = current != null || activeScopes != 0;
-
-        /// <summary>Runs once, from Probe's type initializer: starts the ASYNCPROF_OUTPUT session if asked. Returns Probe.Active.</summary>
-        public static bool Bootstrap()
-        {
-            EnvironmentSession.StartIfRequested();
-            return current != null;
-        }
-
         public static int RegisterModule(string table, string module) => Unprofiled(() => FunctionTable.Register(table, module));
 
         /// <summary>
@@ -86,44 +27,17 @@ namespace AsyncProf
         /// </summary>
         public static T Unprofiled<T>(Func<T> work)
         {
-            var s = Resolve();
-            var t = s == null ? null : ThreadRecorder.Existing(s);
+            var s = Sessions.Resolve();
+            var t = s == null ? null : ThreadRecorders.Existing(s);
             t?.Event();
             var before = Allocations.CurrentThread();
             try { return work(); }
             finally { t?.SkipInterval(before); }
         }
 
-        public static Session Start(long cpuWindowNs, Timeline? timeline = null)
-        {
-            // Probe's type initializer may start the ASYNCPROF_OUTPUT session: let it run first, never after.
-            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Probe).TypeHandle);
-            var session = new Session(cpuWindowNs, timeline);
-            lock (Transitions)
-            {
-                current = session;
-                UpdateActive();
-            }
-            return session;
-        }
-
-        /// <summary>Stops a whole-process session or a scope's, once (a second stop, or a racing one, does nothing).</summary>
-        public static void Stop(Session session)
-        {
-            lock (Transitions)
-            {
-                if (!session.Recording) return;
-                session.Recording = false;
-                session.StopTimestamp = Clock.Now();
-                if (session.IsScope) activeScopes--;
-                else if (current == session) current = null;
-                UpdateActive();
-            }
-        }
-
         public static int Enter(int functionId)
         {
-            var s = Resolve();
+            var s = Sessions.Resolve();
             return s == null ? 0 : EnterInto(s, functionId);
         }
 
@@ -132,12 +46,12 @@ namespace AsyncProf
         {
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
+                var t = ThreadRecorders.Begin(s, out var now);
                 if (t == null) return 0; // this thread has no room for another session's frames
                 var node = Callee(s, t, functionId, out var parentCallId, out var parentHandle);
                 t.CountStart(node);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
-                return t.Token(t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
+                return ThreadRecorders.Token(t, t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
             }
             catch (Exception e) { Fail(e, s); return 0; }
         }
@@ -150,11 +64,11 @@ namespace AsyncProf
                 Exit(token, task != null && (task.IsFaulted || task.IsCanceled));
                 return;
             }
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
-                var pending = t.SuspendCall(ThreadRecorder.DepthOf(token), t.Event(), task);
+                var pending = t.SuspendCall(ThreadRecorders.DepthOf(token), t.Event(), task);
                 if (pending == null) return;
                 var before = Allocations.CurrentThread();
                 pending.WaitFor();
@@ -170,7 +84,7 @@ namespace AsyncProf
         /// </summary>
         public static void ExitAwaitable<T>(ref T awaitable, int token)
         {
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
@@ -194,7 +108,7 @@ namespace AsyncProf
             {
                 // A woven async callee still running (a pooled ValueTask core) knows when it completes: the call ends
                 // with it. Otherwise it ends now, counted as unobserved.
-                var depth = ThreadRecorder.DepthOf(token);
+                var depth = ThreadRecorders.DepthOf(token);
                 var handle = t.HandleAt(depth);
                 if (handle != null && handle.HasOpenCallees)
                 {
@@ -212,11 +126,11 @@ namespace AsyncProf
         public static void Exit(int token, bool faulted)
         {
             // the token names the recorder the call entered on: the flow's session may have changed since
-            var t = ThreadRecorder.FromToken(token);
+            var t = ThreadRecorders.FromToken(token);
             if (t == null || !t.Session.Recording) return;
             try
             {
-                t.PopCall(ThreadRecorder.DepthOf(token), t.Event(), faulted);
+                t.PopCall(ThreadRecorders.DepthOf(token), t.Event(), faulted);
             }
             catch (Exception e) { Fail(e, t.Session); }
         }
@@ -231,11 +145,11 @@ namespace AsyncProf
             // A started call records only where it started: when that session has stopped, nothing more is recorded.
             var resumes = node != null && call.Phase != AsyncCall.NotStarted;
             if (resumes && (call.Phase == AsyncCall.Done || !node!.Session.Recording)) return;
-            var s = resumes ? node!.Session : Resolve();
+            var s = resumes ? node!.Session : Sessions.Resolve();
             if (s == null) return;
             try
             {
-                var t = ThreadRecorder.Begin(s, out var now);
+                var t = ThreadRecorders.Begin(s, out var now);
                 if (t == null) return; // no room on this thread: the call is not recorded
                 if (!resumes)
                 {
@@ -283,7 +197,7 @@ namespace AsyncProf
             if (!(call.Node is CallNode node) || !node.Session.Recording) return;
             try
             {
-                var t = ThreadRecorder.Existing(node.Session);
+                var t = ThreadRecorders.Existing(node.Session);
                 if (t == null) return;
                 t.EndAwaitingSegment(); // a runtime-async callee that suspended before this caller's suspension
                 if (call.ParentOnStack)
@@ -301,7 +215,7 @@ namespace AsyncProf
 
         public static void MoveNextReturn()
         {
-            var t = ThreadRecorder.WithSuspendingTop();
+            var t = ThreadRecorders.WithSuspendingTop();
             if (t == null) return;
             try { t.PopSuspended(t.Event()); }
             catch (Exception e) { Fail(e, t.Session); }
@@ -323,7 +237,7 @@ namespace AsyncProf
             }
             try
             {
-                var t = ThreadRecorder.Begin(node.Session, out var now);
+                var t = ThreadRecorders.Begin(node.Session, out var now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
                 SuspendedTime.Completed(node, ref call);
@@ -404,7 +318,7 @@ namespace AsyncProf
         {
             if (s == null || !s.Recording) return;
             s.Error = e.GetType().Name + ": " + e.Message;
-            Stop(s);
+            Sessions.Stop(s);
         }
     }
 }

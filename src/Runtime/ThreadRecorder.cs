@@ -4,29 +4,18 @@ using System.Threading;
 namespace AsyncProf
 {
     /// <summary>
-    /// What one thread knows while recording: the stack of profiled frames running on it (sync calls and running
-    /// segments of async calls), and the open CPU window. Only its own thread mutates it, so nothing here locks;
-    /// results reach the shared tree through Interlocked adds when a call completes or a window closes.
+    /// One thread's recording into one session: the stack of profiled frames running on it (sync calls and running
+    /// segments of async calls), the interval since its last event, charged to the frame on top, and the timeline
+    /// segments its frames end. The CPU window (<see cref="CpuWindow"/>) and the sync-call counters
+    /// (<see cref="SyncCallCounts"/>) it charges are its own; <see cref="ThreadRecorders"/> picks a thread's
+    /// recorder for a session. Only its own thread mutates it, so nothing here locks; results reach the shared tree
+    /// through Interlocked adds when a call completes or a window closes.
     /// </summary>
     internal sealed class ThreadRecorder
     {
-        /// <summary>What a thread's recorders share: the profiler's own allocations on the thread, and the recorders.</summary>
-        sealed class PerThread
-        {
-            public long AllocSkew;
-            public readonly ThreadRecorder?[] Slots = new ThreadRecorder?[MaxSessionsPerThread];
-            public int Attached; // slots in use: with one, MoveNextReturn needs no scan
-        }
-
-        /// <summary>Sessions a thread records into at once: the whole-process one and the scopes whose flows run on it.</summary>
-        public const int MaxSessionsPerThread = 8;
-
-        [ThreadStatic] static ThreadRecorder? current; // the one used last: nearly every event hits it
-        [ThreadStatic] static PerThread? perThread;
-
-        PerThread shared = null!;
+        readonly ThreadRecorders shared;
         /// <summary>This recorder's index among its thread's recorders (part of the tokens of its sync calls).</summary>
-        public int Slot;
+        public readonly int Slot;
 
         struct Frame
         {
@@ -41,12 +30,6 @@ namespace AsyncProf
             public CallHandle? ParentHandle; // its caller's, when known at entry (an async caller, or the logical one)
         }
 
-        struct WindowEntry
-        {
-            public CallNode Node;
-            public long Ticks;
-        }
-
         public Session Session = null!;
         Frame[] frames = new Frame[64];
         public int Depth;
@@ -56,115 +39,39 @@ namespace AsyncProf
         long lastAlloc;
         bool awaitingTop; // the frame on top is a runtime-async segment that suspended in an AsyncHelpers.Await call
 
-
-        // the CPU window: intervals since the last thread-CPU reading, charged at the next one
-        long windowStartTicks;
-        long windowStartCpuNs;
-        long windowStartGcNs; // the process's GC pause total at the window's start
-        long windowProfiledTicks;
-        long finalIntervalTicks; // the window's last interval, and whose it was (null: unprofiled)
-        CallNode? finalIntervalNode;
-        WindowEntry[] window = new WindowEntry[256];
-        int windowCount;
-        const int MaxWindowEntries = 8192;
-
-        // Sync calls' counters, gathered here and added to their nodes in one go (an Interlocked add costs ~5 ns,
-        // three per call otherwise): at every window close and whenever the thread's last profiled frame exits, so
-        // a profile written meanwhile misses at most one window's calls of a thread still inside profiled code.
-        struct PendingCounts
-        {
-            public CallNode? Node;
-            public long Started, Calls, WallTicks;
-        }
-
-        internal const int PendingSlots = 64;
-        readonly PendingCounts[] pending = new PendingCounts[PendingSlots];
-        readonly int[] dirty = new int[PendingSlots];
-        int dirtyCount;
-
-        /// <summary>A sync call of <paramref name="node"/> starts (counted on its node at the next flush).</summary>
-        public void CountStart(CallNode node) => Pending(node).Started++;
-
-        ref PendingCounts Pending(CallNode node)
-        {
-            var slot = node.CountSlot;
-            ref var e = ref pending[slot];
-            if (e.Node != node)
-            {
-                if (e.Node != null) Flush(ref e);
-                else dirty[dirtyCount++] = slot;
-                e.Node = node;
-            }
-            return ref e;
-        }
-
-        static void Flush(ref PendingCounts e)
-        {
-            var node = e.Node!;
-            if (e.Started != 0) Interlocked.Add(ref node.Started, e.Started);
-            if (e.Calls != 0) Interlocked.Add(ref node.Calls, e.Calls);
-            if (e.WallTicks != 0) Interlocked.Add(ref node.WallTicks, e.WallTicks);
-            e.Started = e.Calls = e.WallTicks = 0;
-        }
-
-        /// <summary>Adds every gathered counter to its node.</summary>
-        public void FlushCounts()
-        {
-            for (var i = 0; i < dirtyCount; i++)
-            {
-                ref var e = ref pending[dirty[i]];
-                Flush(ref e);
-                e.Node = null;
-            }
-            dirtyCount = 0;
-        }
+        // mutable structs, used in place (never copied, so never readonly)
+        CpuWindow window = new CpuWindow(256);
+        SyncCallCounts counts = new SyncCallCounts(SyncCallCounts.Slots);
 
         public int ManagedThreadId = Environment.CurrentManagedThreadId;
         public string ThreadName = "";
 
-        /// <summary>The current thread's recorder, attached to <paramref name="session"/>, after closing the interval up to now.</summary>
-        /// <summary>
-        /// The current thread's recorder for <paramref name="session"/>, after closing the interval up to now; null
-        /// when the thread already holds <see cref="MaxSessionsPerThread"/> sessions with calls open (then nothing
-        /// of this session is recorded on this thread, and the session says so in its error).
-        /// </summary>
-        public static ThreadRecorder? Begin(Session session, out long now)
+        public ThreadRecorder(ThreadRecorders shared, int slot)
         {
-            var t = current;
-            if (t == null || t.Session != session)
-            {
-                t = Find(session) ?? Attach(session);
-                if (t != null) current = t;
-            }
-            now = Clock.Now();
-            t?.Advance(now);
-            return t;
+            this.shared = shared;
+            Slot = slot;
         }
 
-        /// <summary>The recorder a sync call's token names (see <see cref="Token"/>), if it is still this thread's.</summary>
-        public static ThreadRecorder? FromToken(int token)
+        /// <summary>A sync call of <paramref name="node"/> starts (counted on its node at the next flush).</summary>
+        public void CountStart(CallNode node) => counts.Started(node);
+
+        /// <summary>Starts recording into <paramref name="session"/> (the thread's slot was free, or its session is over).</summary>
+        internal void Reset(Session session)
         {
-            var slot = token >> 24;
-            var slots = perThread?.Slots;
-            return slots != null && (uint)slot < (uint)slots.Length ? slots[slot] : null;
+            counts.Flush(); // the previous session's, if any were left
+            Session = session;
+            Array.Clear(frames, 0, Depth);
+            Depth = 0;
+            awaitingTop = false;
+            lastTicks = Clock.Now();
+            window.Start(lastTicks, ThreadCpuClock.NowNs(), GcPauses.TotalNs());
+            ManagedThreadId = Environment.CurrentManagedThreadId;
+            var thread = Thread.CurrentThread;
+            ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
         }
 
-        /// <summary>A sync call's token: its recorder's slot and its depth there (never 0).</summary>
-        public int Token(int depth) => (Slot << 24) | depth;
-
-        public static int DepthOf(int token) => token & 0xFFFFFF;
-
-        /// <summary>This thread's recorder whose top segment suspended, if any (the one used last, nearly always).</summary>
-        public static ThreadRecorder? WithSuspendingTop()
-        {
-            var t = current;
-            if (t != null && t.TopIsSuspending && t.Session.Recording) return t;
-            var shared = perThread;
-            if (shared == null || shared.Attached <= 1) return null;
-            foreach (var r in shared.Slots)
-                if (r != null && r.TopIsSuspending && r.Session.Recording) return r;
-            return null;
-        }
+        /// <summary>Counts the thread's allocations from here: what came before is charged or hidden already.</summary>
+        internal void CountAllocationsFromNow() => lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
 
         /// <summary>Closes the interval up to now on this (already attached) recorder and returns now.</summary>
         public long Event()
@@ -172,75 +79,6 @@ namespace AsyncProf
             var now = Clock.Now();
             Advance(now);
             return now;
-        }
-
-        /// <summary>The current thread's recorder if it records into <paramref name="session"/>, else null.</summary>
-        public static ThreadRecorder? Existing(Session session)
-        {
-            var t = current;
-            return t != null && t.Session == session ? t : Find(session);
-        }
-
-        static ThreadRecorder? Find(Session session)
-        {
-            var slots = perThread?.Slots;
-            if (slots == null) return null;
-            foreach (var r in slots)
-                if (r != null && r.Session == session) return r;
-            return null;
-        }
-
-        /// <summary>
-        /// Gives the thread a recorder for <paramref name="session"/>: a free slot, else one whose session stopped,
-        /// else one with no frame open (its CPU window settled first). A recorder with open frames is never taken
-        /// over: with none to spare, the new session records nothing on this thread (null).
-        /// </summary>
-        static ThreadRecorder? Attach(Session session)
-        {
-            var before = Allocations.CurrentThread();
-            var shared = perThread ??= new PerThread();
-            var slot = -1;
-            for (var i = 0; i < shared.Slots.Length && slot < 0; i++)
-                if (shared.Slots[i] == null || !shared.Slots[i]!.Session.Recording) slot = i;
-            for (var i = 0; i < shared.Slots.Length && slot < 0; i++)
-                if (shared.Slots[i]!.Depth == 0)
-                {
-                    var idle = shared.Slots[i]!;
-                    idle.CloseWindow(idle.Event());
-                    slot = i;
-                }
-            if (slot < 0)
-            {
-                session.Error ??= "a thread ran more than " + MaxSessionsPerThread + " recording sessions with calls open at once: some calls were not recorded";
-                return null;
-            }
-            if (shared.Slots[slot] == null) shared.Attached++;
-            var t = shared.Slots[slot] ??= new ThreadRecorder { shared = shared, Slot = slot };
-            t.Reset(session);
-            session.AddThread(t);
-            t.ExcludeAllocationsSince(before);
-            t.lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
-            return t;
-        }
-
-        void Reset(Session session)
-        {
-            FlushCounts(); // the previous session's, if any were left
-            Session = session;
-            Array.Clear(frames, 0, Depth);
-            Depth = 0;
-            awaitingTop = false;
-            Array.Clear(window, 0, windowCount);
-            windowCount = 0;
-            windowProfiledTicks = 0;
-            finalIntervalTicks = 0;
-            finalIntervalNode = null;
-            lastTicks = windowStartTicks = Clock.Now();
-            windowStartCpuNs = ThreadCpuClock.NowNs();
-            windowStartGcNs = GcPauses.TotalNs();
-            ManagedThreadId = Environment.CurrentManagedThreadId;
-            var thread = Thread.CurrentThread;
-            ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
         }
 
         /// <summary>Hides what the profiler allocated on this thread since <paramref name="before"/> from user figures.</summary>
@@ -251,7 +89,7 @@ namespace AsyncProf
         /// to the CPU window. Closes the window when it is old enough, or when this interval alone was long (it may
         /// have blocked: it then gets a clock reading of its own instead of sharing a rate with busy neighbours).
         /// </summary>
-        void Advance(long now)
+        internal void Advance(long now)
         {
             if (awaitingTop && EndAwaitingTop(now)) return;
             Charge(now);
@@ -295,20 +133,14 @@ namespace AsyncProf
             {
                 node = frames[Depth - 1].Node;
                 if (bytes != 0) Interlocked.Add(ref node.SelfAllocBytes, bytes);
-                windowProfiledTicks += ticks;
-                var n = windowCount;
-                if (n > 0 && window[n - 1].Node == node) window[n - 1].Ticks += ticks;
-                else
+                if (!window.Add(node, ticks))
                 {
-                    if (n == window.Length) GrowWindow();
-                    window[n].Node = node;
-                    window[n].Ticks = ticks;
-                    windowCount = n + 1;
+                    GrowWindow();
+                    window.Add(node, ticks);
                 }
             }
-            finalIntervalTicks = ticks;
-            finalIntervalNode = node;
-            if (ticks >= Session.LongIntervalTicks || now - windowStartTicks >= Session.CpuWindowTicks || windowCount >= MaxWindowEntries)
+            window.EndInterval(node, ticks);
+            if (ticks >= Session.LongIntervalTicks || now - window.StartTicks >= Session.CpuWindowTicks || window.Count >= CpuWindow.MaxEntries)
                 CloseWindow(now);
         }
 
@@ -320,69 +152,25 @@ namespace AsyncProf
         {
             ExcludeAllocationsSince(allocBefore);
             lastTicks = Clock.Now();
-            lastAlloc = Allocations.CurrentThread() - shared.AllocSkew;
+            CountAllocationsFromNow();
         }
 
         void GrowWindow()
         {
             var before = Allocations.CurrentThread();
-            var grown = new WindowEntry[window.Length * 2];
-            Array.Copy(window, grown, window.Length);
-            window = grown;
+            window.Grow();
             ExcludeAllocationsSince(before);
         }
 
         /// <summary>
-        /// Reads the thread CPU clock and splits the window's CPU time. Every interval but the last is shorter than
-        /// the long-interval threshold (a long one closes the window), so those are taken as running code: they get
-        /// CPU at up to one ns per ns, in proportion to their wall time; the last interval, which may have blocked or
-        /// idled, gets the rest. Without a CPU clock, running wall time stands for CPU time.
-        /// GC pauses that ended in the window (at most its wall) are shared over its intervals like wall time, each
-        /// share taken out of the interval's off-CPU time first (a thread stopped by another's GC was off CPU), the
-        /// rest out of its CPU (a thread that ran the collection itself was on CPU): docs/profile-schema.md#gc-pauses.
+        /// Settles the CPU window at <paramref name="now"/> (see <see cref="CpuWindow.Apportion"/>): reads the thread
+        /// CPU clock and the GC pause total once, and flushes the sync-call counters with it.
         /// </summary>
         public void CloseWindow(long now)
         {
-            FlushCounts();
+            counts.Flush();
             var clock = ThreadCpuClock.Available;
-            var cpuNow = clock ? ThreadCpuClock.NowNs() : 0;
-            var windowNs = (now - windowStartTicks) * Clock.TicksToNs;
-            var finalNs = Math.Min(finalIntervalTicks * Clock.TicksToNs, windowNs);
-            var prefixNs = windowNs - finalNs;
-            var cpuNs = clock ? Math.Max(0, cpuNow - windowStartCpuNs) : windowNs;
-            var prefixCpu = Math.Min(cpuNs, prefixNs);
-            var prefixRate = !clock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
-            var finalRate = !clock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
-            var gcNow = GcPauses.TotalNs();
-            var gcRate = windowNs > 0 ? Math.Min(windowNs, Math.Max(0, gcNow - windowStartGcNs)) / windowNs : 0;
-            var last = windowCount - 1;
-            for (var i = 0; i <= last; i++)
-            {
-                ref var e = ref window[i];
-                var ns = e.Ticks * Clock.TicksToNs;
-                double cpu;
-                if (i == last && e.Node == finalIntervalNode)
-                {
-                    var final = Math.Min(finalNs, ns);
-                    cpu = (ns - final) * prefixRate + final * finalRate;
-                }
-                else cpu = ns * prefixRate;
-                if (gcRate > 0)
-                {
-                    var gc = ns * gcRate;
-                    cpu -= Math.Min(cpu, gc - Math.Min(gc, Math.Max(0, ns - cpu))); // off CPU first, then CPU
-                    if (gc >= 1) Interlocked.Add(ref e.Node.SelfGcNs, (long)gc);
-                }
-                if (cpu >= 1) Interlocked.Add(ref e.Node.SelfCpuNs, (long)cpu);
-                e.Node = null!;
-            }
-            windowCount = 0;
-            windowProfiledTicks = 0;
-            finalIntervalTicks = 0;
-            finalIntervalNode = null;
-            windowStartTicks = now;
-            windowStartCpuNs = cpuNow;
-            windowStartGcNs = gcNow;
+            window.Close(now, clock, clock ? ThreadCpuClock.NowNs() : 0, GcPauses.TotalNs(), Clock.TicksToNs);
         }
 
         /// <summary>
@@ -392,8 +180,8 @@ namespace AsyncProf
         void SettleIfIdle(long now)
         {
             if (Depth != 0) return;
-            if (windowProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
-            else FlushCounts();
+            if (window.ProfiledTicks >= Session.LongIntervalTicks) CloseWindow(now);
+            else counts.Flush();
         }
 
         public CallNode? Top => Depth > 0 ? frames[Depth - 1].Node : null;
@@ -421,7 +209,7 @@ namespace AsyncProf
             frames[Depth].EndsAtNextEvent = endsAtNextEvent;
             frames[Depth].CallId = callId;
             frames[Depth].ParentCallId = parentCallId;
-            frames[Depth].StartCpuNs = windowStartCpuNs;
+            frames[Depth].StartCpuNs = window.StartCpuNs;
             frames[Depth].Handle = handle;
             frames[Depth].ParentHandle = parentHandle;
             return ++Depth;
@@ -444,9 +232,7 @@ namespace AsyncProf
                 f.Handle.End(now);
             }
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
-            ref var counts = ref Pending(node);
-            counts.Calls++;
-            counts.WallTicks += now - f.StartTicks;
+            counts.Ended(node, now - f.StartTicks);
             SettleIfIdle(now);
             if (faulted) Interlocked.Increment(ref node.Faults);
             if (f.ParentHandle == null) return;
@@ -585,7 +371,7 @@ namespace AsyncProf
             var timeline = Session.Timeline;
             if (timeline == null) return;
             var before = Allocations.CurrentThread(); // the ring grows by chunks: the profiler's bytes, not the user's
-            timeline.Add(f.CallId, f.ParentCallId, node, ManagedThreadId, f.StartTicks, now, windowStartCpuNs - f.StartCpuNs, end);
+            timeline.Add(f.CallId, f.ParentCallId, node, ManagedThreadId, f.StartTicks, now, window.StartCpuNs - f.StartCpuNs, end);
             ExcludeAllocationsSince(before);
         }
     }

@@ -153,7 +153,7 @@ namespace AsyncProf.Tests.Runtime
         [Test]
         public void More_sessions_with_open_calls_than_a_thread_holds_never_lose_the_open_ones()
         {
-            var max = ThreadRecorder.MaxSessionsPerThread;
+            var max = ThreadRecorders.MaxSessionsPerThread;
             var scopes = new List<ProfilingScope>();
             var tokens = new List<int>();
             for (var i = 0; i <= max; i++) // nested scopes, each with a call open on this thread

@@ -110,10 +110,7 @@ namespace AsyncProf.Weaver.Instrumentation
                 };
                 after.AddRange(table.EmitSiteId(site));
                 after.Add(Instruction.Create(OpCodes.Call, probes.BlockingExit));
-                editor.InsertBefore(call, before);
-                editor.InsertAfter(call, after);
-                editor.MarkHidden(before[0]);
-                editor.MarkHidden(after[0]);
+                editor.Surround(call, before, after);
                 marked++;
             }
             editor.Complete();

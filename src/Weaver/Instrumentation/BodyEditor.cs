@@ -94,6 +94,18 @@ namespace AsyncProf.Weaver.Instrumentation
         /// <summary>Gives injected code a hidden sequence point so debuggers step over it (when the method has symbols).</summary>
         public void MarkHidden(Instruction instruction) => hidden.Add(instruction);
 
+        /// <summary>
+        /// Puts probe code around a call site: <paramref name="before"/> right before it (branches to the call now
+        /// land on it), <paramref name="after"/> right after, both hidden from the debugger (they have no source).
+        /// </summary>
+        public void Surround(Instruction call, IReadOnlyList<Instruction> before, IReadOnlyList<Instruction> after)
+        {
+            InsertBefore(call, before);
+            InsertAfter(call, after);
+            MarkHidden(before[0]);
+            MarkHidden(after[0]);
+        }
+
         /// <summary>Shortens branches, then adds the hidden sequence points and puts all of them back in IL order.</summary>
         public void Complete()
         {

@@ -49,10 +49,7 @@ namespace AsyncProf.Weaver.Instrumentation
                     Instruction.Create(OpCodes.Ldloc, start),
                     Instruction.Create(OpCodes.Call, probes.QueueQueued(task)),
                 };
-                editor.InsertBefore(call, before);
-                editor.InsertAfter(call, after);
-                editor.MarkHidden(before[0]);
-                editor.MarkHidden(after[0]);
+                editor.Surround(call, before, after);
                 marked++;
             }
             editor.Complete();

@@ -71,10 +71,14 @@ namespace AsyncProf.Cli
             foreach (var copy in kept)
             {
                 var target = Path.Combine(AppFolder, Path.GetFileName(copy));
-                var temp = Path.Combine(AppFolder, "." + Path.GetFileName(copy) + ".asyncprof-restore");
-                File.Copy(copy, temp, overwrite: true);
-                InputFileCheck.CopyMode(copy, temp);
-                File.Move(temp, target, overwrite: true);
+                var pending = new PendingFile(target);
+                try
+                {
+                    File.Copy(copy, pending.TempPath);
+                    InputFileCheck.CopyMode(copy, pending.TempPath);
+                    pending.MoveIntoPlace();
+                }
+                finally { pending.DeleteTemp(); }
                 File.Delete(copy);
                 restored.Add(target);
             }

@@ -7,6 +7,7 @@ using System.Text;
 using AsyncProf.Reports;
 using AsyncProf.Reports.Diff;
 using AsyncProf.Reports.Html;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -82,15 +83,9 @@ namespace AsyncProf.Cli
             var full = Path.GetFullPath(path);
             var dir = Path.GetDirectoryName(full)!;
             if (!Directory.Exists(dir)) throw new InputException($"{path}: the folder {dir} does not exist");
-            var temp = full + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            try
-            {
-                using (var stream = File.Create(temp)) write(stream);
-                File.Move(temp, full, overwrite: true);
-            }
+            try { PendingFile.Write(full, write); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 throw new InputException($"{path}: cannot write: {e.Message}", e);
             }
         }

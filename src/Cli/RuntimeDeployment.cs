@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AsyncProf.Shared;
 
 namespace AsyncProf.Cli
 {
@@ -231,9 +232,13 @@ namespace AsyncProf.Cli
         {
             if (string.Equals(Path.GetFullPath(source), Path.GetFullPath(target), StringComparison.Ordinal)) return;
             if (File.Exists(target) && SameBytes(source, target)) return;
-            var temp = target + ".asyncprof-tmp";
-            File.Copy(source, temp, overwrite: true);
-            File.Move(temp, target, overwrite: true);
+            var pending = new PendingFile(target);
+            try
+            {
+                File.Copy(source, pending.TempPath);
+                pending.MoveIntoPlace();
+            }
+            finally { pending.DeleteTemp(); }
         }
 
         static bool SameBytes(string a, string b)
@@ -246,17 +251,14 @@ namespace AsyncProf.Cli
 
         static void WriteAtomically(string path, string text)
         {
-            var temp = path + ".asyncprof-tmp";
+            var pending = new PendingFile(path);
             try
             {
-                File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                InputFileCheck.CopyMode(path, temp);
-                File.Move(temp, path, overwrite: true);
+                File.WriteAllText(pending.TempPath, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                InputFileCheck.CopyMode(path, pending.TempPath);
+                pending.MoveIntoPlace();
             }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
+            finally { pending.DeleteTemp(); }
         }
     }
 }

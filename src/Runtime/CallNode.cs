@@ -23,7 +23,7 @@ namespace AsyncProf
         public long SuspendedTicks;
         /// <summary>Of SuspendedTicks, the time completed calls' continuations waited for a thread (see SuspendedTime).</summary>
         public long QueuedTicks;
-        /// <summary>GC pause time while this node's own code was on top (see ThreadRecorder.CloseWindow), taken out of its off-CPU time first, then its CPU.</summary>
+        /// <summary>GC pause time while this node's own code was on top (see CpuWindow.Apportion), taken out of its off-CPU time first, then its CPU.</summary>
         public long SelfGcNs;
         /// <summary>Critical path: how often a call of this node was the last callee its caller's resumption waited for, and that suspension's ticks.</summary>
         public long CriticalCount, CriticalTicks;

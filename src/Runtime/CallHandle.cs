@@ -113,7 +113,7 @@ namespace AsyncProf
         // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended, and how
         //      much of this suspension it spent waiting for a thread before it started (queued work only)
         CallNode? lastCallee;
-        long lastCalleeWaited;
+        int lastCalleeWaitedUs; // µs, not ticks: an int fits in the padding beside openCallees (no byte more per handle)
 
         /// <summary>A callee of this call completed; while this call is suspended, it is the latest its resumption waited for.</summary>
         public void CalleeCompleted(CallNode callee)
@@ -132,7 +132,7 @@ namespace AsyncProf
             if (at <= 0) return;
             var queuedAt = QueueTimes.TakeCurrent();
             var waited = queuedAt == 0 ? 0 : startTicks - System.Math.Max(queuedAt, at);
-            Volatile.Write(ref lastCalleeWaited, waited > 0 ? waited : 0);
+            Volatile.Write(ref lastCalleeWaitedUs, waited > 0 ? (int)System.Math.Min(int.MaxValue, waited * Clock.TicksToNs / 1000) : 0);
             Volatile.Write(ref lastCallee, callee);
         }
 
@@ -142,7 +142,7 @@ namespace AsyncProf
             waitedTicks = 0;
             if (Volatile.Read(ref lastCallee) == null) return null; // mostly null: no locked op then
             var last = Interlocked.Exchange(ref lastCallee, null);
-            if (last != null) waitedTicks = Interlocked.Exchange(ref lastCalleeWaited, 0);
+            if (last != null) waitedTicks = (long)(Interlocked.Exchange(ref lastCalleeWaitedUs, 0) * 1000 / Clock.TicksToNs);
             return last;
         }
 

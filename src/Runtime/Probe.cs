@@ -204,8 +204,9 @@ namespace AsyncProf
         internal CallHandle? ParentHandle; // the caller's, once known: completing after it ended makes this call detached
         internal bool ParentOnStack; // the caller is a sync frame below this call's first segment: ask it at the first suspension
         internal bool HeldByParent; // counted among the parent handle's open callees until it completes
-        internal long SuspendedTicks, SuspendedAt; // the wall split (SuspendedTime): time suspended so far; a handle-less call's last segment end
-        internal long QueuedTicks; // the part of SuspendedTicks its continuations waited for a thread
+        // the wall split (SuspendedTime): time suspended so far; a handle-less call's last segment end, or for a call
+        // with a handle (which keeps its segment end there) the part of SuspendedTicks spent waiting for a thread
+        internal long SuspendedTicks, SuspendedAt;
         internal bool ResumeQueued; // the current suspension queued its continuation at once (SuspendQueued)
     }
 }

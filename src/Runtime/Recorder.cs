@@ -164,7 +164,7 @@ namespace AsyncProf
                     // a sync caller gets a handle only if this call outlives its first segment (see Suspend)
                     call.ParentOnStack = parentHandle == null && t.Depth > 0;
                     call.Handle = null;
-                    call.SuspendedTicks = call.SuspendedAt = call.QueuedTicks = 0; // wall split
+                    call.SuspendedTicks = call.SuspendedAt = 0; // wall split
                     call.ResumeQueued = false;
                     if (flowsContext)
                     {

@@ -36,7 +36,7 @@ namespace AsyncProf
                     Interlocked.Increment(ref last.CriticalCount);
                     Interlocked.Add(ref last.CriticalTicks, ticks);
                     // the queued work it waited on last waited for a thread for part of this suspension
-                    if (waited > 0 && !call.ResumeQueued) call.QueuedTicks += System.Math.Min(waited, ticks);
+                    if (waited > 0 && !call.ResumeQueued) QueuedTicks(ref call) += System.Math.Min(waited, ticks);
                 }
             }
             else
@@ -47,16 +47,23 @@ namespace AsyncProf
             call.SuspendedTicks += ticks;
             if (!call.ResumeQueued) return;
             call.ResumeQueued = false;
-            call.QueuedTicks += ticks; // its continuation was queued when it suspended: all of it waited for a thread
+            if (call.Handle != null) QueuedTicks(ref call) += ticks; // its continuation was queued when it suspended: all of it waited for a thread
         }
+
+        /// <summary>
+        /// A call's queued ticks so far, for a call with a handle only: it keeps its segment end in the handle, so
+        /// <see cref="AsyncCall.SuspendedAt"/> is free to hold them (no field more in every state machine).
+        /// </summary>
+        static ref long QueuedTicks(ref AsyncCall call) => ref call.SuspendedAt;
 
         /// <summary>The call completes: its suspended time goes to its node, with its wall time; its caller learns it completed.</summary>
         public static void Completed(CallNode node, ref AsyncCall call)
         {
             call.ParentHandle?.CalleeCompleted(node);
             if (call.SuspendedTicks != 0) Interlocked.Add(ref node.SuspendedTicks, call.SuspendedTicks);
-            if (call.QueuedTicks != 0) Interlocked.Add(ref node.QueuedTicks, call.QueuedTicks);
-            call.SuspendedTicks = call.QueuedTicks = 0;
+            if (call.Handle != null && QueuedTicks(ref call) != 0) Interlocked.Add(ref node.QueuedTicks, QueuedTicks(ref call));
+            call.SuspendedTicks = 0;
+            if (call.Handle != null) QueuedTicks(ref call) = 0;
         }
 
         /// <summary>A task-returning call's frame left the thread at <paramref name="returned"/>; its task completed at <paramref name="end"/>.</summary>

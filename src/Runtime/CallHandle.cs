@@ -77,17 +77,31 @@ namespace AsyncProf
         /// <summary>
         /// This call resumes or ends at <paramref name="now"/>: task-returning callees whose task is complete end
         /// here at the latest (their own continuation may not have run yet); those still running stay listed.
+        /// Returns the latest end among the callees settled (0 when none was): a continuation on another thread may
+        /// have ended one a little after <paramref name="now"/>, and a call that ends must not end before it.
         /// </summary>
-        public void SettleCallees(long now)
+        public long SettleCallees(long now)
         {
             var list = Interlocked.Exchange(ref pendingCallees, null);
+            long latest = 0;
             while (list != null)
             {
                 var next = list.NextPending;
                 list.NextPending = null;
-                if (!list.SettleIfComplete(now)) AddPending(list);
+                var ended = list.SettleIfComplete(now);
+                if (ended == 0) AddPending(list);
+                else if (ended > latest) latest = ended;
                 list = next;
             }
+            return latest;
+        }
+
+        /// <summary>The call ends at <paramref name="now"/>, or later if a callee it settles ended later; returns its end.</summary>
+        public long SettleAndEnd(long now)
+        {
+            if (HasPendingCallees) now = System.Math.Max(now, SettleCallees(now));
+            End(now);
+            return now;
         }
 
         // ---- the wall split (SuspendedTime): when the call's last segment suspended, handed from the thread that ends it

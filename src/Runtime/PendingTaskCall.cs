@@ -21,7 +21,7 @@ namespace AsyncProf
         readonly CallHandle? handle, parentHandle;
         readonly long callId, parentCallId;
         readonly Task? task; // null: the call waits for its woven callees instead (see CallHandle.EndWithCallees)
-        int finished;
+        long endTicks; // when the call ended (Clock ticks), set once by whoever ends it; 0 while open
 
         /// <summary>When its frame left the thread (the method returned the running task): suspended from then on (wall split).</summary>
         internal long ReturnedTicks;
@@ -40,7 +40,7 @@ namespace AsyncProf
             this.task = task;
         }
 
-        public bool IsFinished => Volatile.Read(ref finished) != 0;
+        public bool IsFinished => Volatile.Read(ref endTicks) != 0;
 
         static readonly Action<Task, object?> Completed = (_, state) => ((PendingTaskCall)state!).OnCompleted();
 
@@ -75,28 +75,33 @@ namespace AsyncProf
 
         /// <summary>
         /// Its caller resumes or ends at <paramref name="now"/>: if the task is complete by then, the call ended
-        /// (at the latest) then. False while the task still runs.
+        /// (at the latest) then. Returns when the call ended, which is later than <paramref name="now"/> when its
+        /// continuation got there first; 0 while the task still runs.
         /// </summary>
-        public bool SettleIfComplete(long now)
+        public long SettleIfComplete(long now)
         {
-            if (task == null || !task.IsCompleted) return IsFinished;
-            Finish(now, task.IsFaulted || task.IsCanceled, detached: false);
-            return true;
+            if (task == null || !task.IsCompleted) return Volatile.Read(ref endTicks);
+            return Finish(now, task.IsFaulted || task.IsCanceled, detached: false);
         }
 
         /// <summary>The call ends now, on this thread (the callees it waited for completed).</summary>
         public void Complete(bool faulted) => Finish(Clock.Now(), faulted, detached: false);
 
-        void Finish(long now, bool faulted, bool detached)
+        /// <summary>Ends the call at <paramref name="now"/> unless it has ended already; returns when it ended.</summary>
+        long Finish(long now, bool faulted, bool detached)
         {
-            if (Interlocked.Exchange(ref finished, 1) != 0) return; // settled by its caller, or its continuation ran
+            if (now == 0) now = 1;
+            // Settled by its caller, or its continuation ran: that end stands. A caller that lost this race to the
+            // continuation takes the later end as its own (CallHandle.SettleCallees), so it still contains this call.
+            var ended = Interlocked.CompareExchange(ref endTicks, now, 0);
+            if (ended != 0) return ended;
             if (handle != null)
             {
-                handle.SettleCallees(now);
-                handle.End(now);
+                var end = handle.SettleAndEnd(now);
+                if (end > now) Volatile.Write(ref endTicks, now = end);
             }
             var session = node.Session;
-            if (!session.Recording) return;
+            if (!session.Recording) return now;
             try
             {
                 if (session.Timeline != null)
@@ -110,6 +115,7 @@ namespace AsyncProf
                 SuspendedTime.TaskCompleted(node, ReturnedTicks, now, parentHandle);
             }
             catch (Exception e) { Recorder.Fail(e, session); }
+            return now;
         }
     }
 }

@@ -224,12 +224,7 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
-            if (call.Handle != null)
-            {
-                var end = Clock.Now();
-                call.Handle.SettleCallees(end);
-                call.Handle.End(end);
-            }
+            call.Handle?.SettleAndEnd(Clock.Now());
             if (!(call.Node is CallNode node) || !node.Session.Recording)
             {
                 ReleaseParent(ref call);

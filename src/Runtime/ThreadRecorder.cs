@@ -226,11 +226,7 @@ namespace AsyncProf
             var node = f.Node;
             f.Node = null!;
             if (f.IsSegment) return;
-            if (endsHandle && f.Handle != null)
-            {
-                f.Handle.SettleCallees(now);
-                f.Handle.End(now);
-            }
+            if (endsHandle && f.Handle != null) now = f.Handle.SettleAndEnd(now);
             AddToTimeline(ref f, node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Exit);
             counts.Ended(node, now - f.StartTicks);
             SettleIfIdle(now);

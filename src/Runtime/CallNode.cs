@@ -30,8 +30,8 @@ namespace AsyncProf
         /// <summary>Reached as queued work (Task.Run, the thread pool, a new thread) under its logical caller, whose thread it did not run on.</summary>
         public bool Queued;
 
-        /// <summary>Where a thread gathers this node's sync-call counters (see SyncCallCounts).</summary>
-        public readonly int CountSlot = (int)((uint)Interlocked.Increment(ref created) % SyncCallCounts.Slots);
+        /// <summary>This node's slot in a thread's per-node tables: its sync-call counters (SyncCallCounts), its CPU-window entry (CpuWindow).</summary>
+        public readonly int ThreadSlot = (int)((uint)Interlocked.Increment(ref created) % SyncCallCounts.Slots);
         static int created;
 
         public CallNode(int functionId, CallNode? parent, Session session)

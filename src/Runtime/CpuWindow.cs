@@ -22,22 +22,28 @@ namespace AsyncProf
 
         Entry[] entries;
         int count;
+        // A node's entry in this window, by its ThreadSlot: a caller and its callees alternate on top, and one entry
+        // per node keeps the window from filling with them (and closing: a CPU-clock read, an Interlocked add per
+        // entry). Two nodes sharing a slot may get an entry each time they alternate; nothing is lost then.
+        readonly int[] entryOfSlot;
+        int lastEntry; // the entry the last Add charged
         /// <summary>The readings at the window's start: the clock, the thread's CPU time, the process's GC pause total.</summary>
         public long StartTicks, StartCpuNs, StartGcNs;
         /// <summary>Wall time of profiled frames in the window.</summary>
         public long ProfiledTicks;
-        long finalIntervalTicks; // the window's last interval, and whose it was (null: unprofiled)
-        CallNode? finalIntervalNode;
+        long finalIntervalTicks; // the window's last interval, and the entry it was charged to (-1: unprofiled)
+        int finalEntry;
 
         public CpuWindow(int capacity)
         {
             entries = new Entry[capacity];
-            count = 0;
+            entryOfSlot = new int[SyncCallCounts.Slots];
+            count = lastEntry = 0;
             StartTicks = StartCpuNs = StartGcNs = ProfiledTicks = finalIntervalTicks = 0;
-            finalIntervalNode = null;
+            finalEntry = -1;
         }
 
-        /// <summary>Entries in the window: consecutive intervals of one node share one.</summary>
+        /// <summary>Entries in the window: the intervals of one node share one.</summary>
         public int Count => count;
 
         /// <summary>Empties the window (entries no longer hold their nodes) and starts it at these readings.</summary>
@@ -47,7 +53,7 @@ namespace AsyncProf
             count = 0;
             ProfiledTicks = 0;
             finalIntervalTicks = 0;
-            finalIntervalNode = null;
+            finalEntry = -1;
             StartTicks = ticks;
             StartCpuNs = cpuNs;
             StartGcNs = gcNs;
@@ -59,15 +65,23 @@ namespace AsyncProf
         /// </summary>
         public bool Add(CallNode node, long ticks)
         {
-            var n = count;
-            if (n > 0 && entries[n - 1].Node == node) entries[n - 1].Ticks += ticks;
-            else
+            var i = lastEntry;
+            if (i >= count || entries[i].Node != node)
             {
-                if (n == entries.Length) return false;
-                entries[n].Node = node;
-                entries[n].Ticks = ticks;
-                count = n + 1;
+                ref var slotEntry = ref entryOfSlot[node.ThreadSlot];
+                i = slotEntry;
+                if (i >= count || entries[i].Node != node)
+                {
+                    i = count;
+                    if (i == entries.Length) return false;
+                    entries[i].Node = node;
+                    entries[i].Ticks = 0;
+                    count = i + 1;
+                    slotEntry = i;
+                }
+                lastEntry = i;
             }
+            entries[i].Ticks += ticks;
             ProfiledTicks += ticks;
             return true;
         }
@@ -80,11 +94,11 @@ namespace AsyncProf
             entries = grown;
         }
 
-        /// <summary>The interval just charged is the window's last so far (null: no profiled frame was on top).</summary>
+        /// <summary>The interval just charged (by <see cref="Add"/>, unless <paramref name="node"/> is null: no profiled frame was on top) is the window's last so far.</summary>
         public void EndInterval(CallNode? node, long ticks)
         {
             finalIntervalTicks = ticks;
-            finalIntervalNode = node;
+            finalEntry = node != null ? lastEntry : -1;
         }
 
         /// <summary>
@@ -93,7 +107,7 @@ namespace AsyncProf
         /// </summary>
         public void Close(long now, bool hasCpuClock, long cpuNow, long gcNow, double ticksToNs)
         {
-            Apportion(entries, count, now - StartTicks, finalIntervalTicks, finalIntervalNode,
+            Apportion(entries, count, now - StartTicks, finalIntervalTicks, finalEntry,
                 hasCpuClock, cpuNow - StartCpuNs, gcNow - StartGcNs, ticksToNs);
             Start(now, cpuNow, gcNow);
         }
@@ -106,10 +120,10 @@ namespace AsyncProf
         /// GC pauses that ended in the window (at most its wall) are shared over its intervals like wall time, each
         /// share taken out of the interval's off-CPU time first (a thread stopped by another's GC was off CPU), the
         /// rest out of its CPU (a thread that ran the collection itself was on CPU): docs/profile-schema.md#gc-pauses.
-        /// Inputs: the window's wall ticks, its last interval and whose it was (null: unprofiled), the thread's CPU
-        /// time over it (unused without a CPU clock), the GC pause time that ended in it.
+        /// Inputs: the window's wall ticks, its last interval and the entry holding it (-1: unprofiled), the thread's
+        /// CPU time over it (unused without a CPU clock), the GC pause time that ended in it.
         /// </summary>
-        internal static void Apportion(Entry[] entries, int count, long windowTicks, long finalIntervalTicks, CallNode? finalIntervalNode,
+        internal static void Apportion(Entry[] entries, int count, long windowTicks, long finalIntervalTicks, int finalEntry,
             bool hasCpuClock, long threadCpuNs, long gcNs, double ticksToNs)
         {
             var windowNs = windowTicks * ticksToNs;
@@ -120,13 +134,12 @@ namespace AsyncProf
             var prefixRate = !hasCpuClock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
             var finalRate = !hasCpuClock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
             var gcRate = windowNs > 0 ? Math.Min(windowNs, Math.Max(0, gcNs)) / windowNs : 0;
-            var last = count - 1;
-            for (var i = 0; i <= last; i++)
+            for (var i = 0; i < count; i++)
             {
                 ref var e = ref entries[i];
                 var ns = e.Ticks * ticksToNs;
                 double cpu;
-                if (i == last && e.Node == finalIntervalNode)
+                if (i == finalEntry)
                 {
                     var final = Math.Min(finalNs, ns);
                     cpu = (ns - final) * prefixRate + final * finalRate;

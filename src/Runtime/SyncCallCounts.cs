@@ -17,7 +17,7 @@ namespace AsyncProf
             public long Started, Calls, WallTicks;
         }
 
-        /// <summary>Counter slots per thread; a node always uses the same one (<see cref="CallNode.CountSlot"/>).</summary>
+        /// <summary>Counter slots per thread; a node always uses the same one (<see cref="CallNode.ThreadSlot"/>).</summary>
         public const int Slots = 64;
 
         readonly Counts[] pending;
@@ -44,7 +44,7 @@ namespace AsyncProf
 
         ref Counts Of(CallNode node)
         {
-            var slot = node.CountSlot;
+            var slot = node.ThreadSlot;
             ref var e = ref pending[slot];
             if (e.Node != node)
             {

@@ -139,17 +139,48 @@ namespace AsyncProf.Tests.Runtime
         }
 
         [Test]
-        public void Window_entries_merge_only_for_consecutive_intervals_of_one_node()
+        public void A_node_keeps_one_entry_however_its_intervals_alternate_with_others()
         {
             var a = NewNode(1);
             var b = NewNode(2);
             var w = WindowOf((a, 128), (a, 128), (b, 256), (a, 256), (a, 128), (b, 64), (b, 64));
-            Assert.That(w.Count, Is.EqualTo(4), "a a | b | a a | b b");
+            Assert.That(w.Count, Is.EqualTo(2), "a caller and its callee alternating on top: one entry each");
             Assert.That(w.ProfiledTicks, Is.EqualTo(1024));
-            // the final interval (b, 64) is half of the last entry (128): it gets (992 - 960) / 64 per ns, the rest one
+            // the final interval (b, 64) is part of b's entry (384): it gets (992 - 960) / 64 per ns, the rest one
             w.Close(now: 1024, hasCpuClock: true, cpuNow: 992, gcNow: 0, ticksToNs: 1);
             Assert.That(a.SelfCpuNs, Is.EqualTo(256 + 384));
             Assert.That(b.SelfCpuNs, Is.EqualTo(256 + 64 + 32));
+        }
+
+        [Test]
+        public void Nodes_sharing_a_slot_may_take_more_entries_but_get_the_same_shares()
+        {
+            var a = NewNode(1);
+            CallNode b;
+            do b = NewNode(2); while (b.ThreadSlot != a.ThreadSlot);
+            var w = WindowOf((a, 128), (b, 128), (a, 256), (b, 256), (a, 64), (b, 192));
+            Assert.That(w.Count, Is.InRange(2, 6));
+            // the final interval (b, 192) gets (896 - 832) / 192 per ns, everything before it one ns per ns
+            w.Close(now: 1024, hasCpuClock: true, cpuNow: 896, gcNow: 0, ticksToNs: 1);
+            Assert.That(a.SelfCpuNs, Is.EqualTo(128 + 256 + 64));
+            Assert.That(b.SelfCpuNs, Is.EqualTo(128 + 256 + 64));
+        }
+
+        [Test]
+        public void A_window_started_again_forgets_its_entries()
+        {
+            var a = NewNode(1);
+            var b = NewNode(2);
+            var w = WindowOf((a, 100), (b, 100), (a, 100));
+            w.Close(now: 300, hasCpuClock: true, cpuNow: 300, gcNow: 0, ticksToNs: 1);
+            // b first in the new window: a's old entry index must not take b's or a's ticks
+            w.Add(b, 50);
+            w.EndInterval(b, 50);
+            w.Add(a, 50);
+            w.EndInterval(a, 50);
+            Assert.That(w.Count, Is.EqualTo(2));
+            w.Close(now: 400, hasCpuClock: true, cpuNow: 400, gcNow: 0, ticksToNs: 1);
+            Assert.That((a.SelfCpuNs, b.SelfCpuNs), Is.EqualTo((250L, 150L)));
         }
 
         [Test]

@@ -168,8 +168,10 @@ namespace AsyncProf
                     call.ResumeQueued = false;
                     if (flowsContext)
                     {
+                        // the handle and the execution context that flows it: the profiler's bytes, read around both at once
                         var before = Allocations.CurrentThread();
-                        call.Handle = new CallHandle(node, call.CallId);
+                        var handle = call.Handle = new CallHandle(node, call.CallId);
+                        LogicalCaller.Value = handle;
                         t.ExcludeAllocationsSince(before);
                     }
                 }
@@ -180,7 +182,7 @@ namespace AsyncProf
                 var running = node!; // resuming implies a node; a new call got one above
                 t.Push(running, now, isSegment: true, call.CallId, call.ParentCallId, endsAtReturn: endsAtReturn ?? flowsContext,
                     handle: call.Handle, parentHandle: call.ParentHandle, endsAtNextEvent: endsAtNextEvent);
-                if (call.Handle != null) FlowToQueuedWork(t, call.Handle);
+                if (resumes && call.Handle != null) FlowToQueuedWork(t, call.Handle);
             }
             catch (Exception e) { Fail(e, s); }
         }
@@ -224,20 +226,26 @@ namespace AsyncProf
         public static void Complete(ref AsyncCall call, bool faulted)
         {
             call.Phase = AsyncCall.Done;
-            call.Handle?.SettleAndEnd(Clock.Now());
             if (!(call.Node is CallNode node) || !node.Session.Recording)
             {
+                call.Handle?.SettleAndEnd(Clock.Now());
                 ReleaseParent(ref call);
                 return;
             }
             try
             {
                 var t = ThreadRecorders.Begin(node.Session, out var now);
+                // the call ends at this one clock reading (or when a task-returning callee it settles ended, if later)
+                if (call.Handle != null) now = call.Handle.SettleAndEnd(now);
                 t?.PopSegment(node, now, faulted ? Timeline.SegmentEnd.Fault : Timeline.SegmentEnd.Complete);
                 Record(node, now - call.StartTimestamp, call.Suspends, faulted, CallHandle.Outlived(call.ParentHandle));
                 SuspendedTime.Completed(node, ref call);
             }
-            catch (Exception e) { Fail(e, node.Session); }
+            catch (Exception e)
+            {
+                if (call.Handle != null && !call.Handle.Ended) call.Handle.End(Clock.Now());
+                Fail(e, node.Session);
+            }
             ReleaseParent(ref call); // after this call's own end: a caller waiting for it ends after it
         }
 

@@ -12,12 +12,12 @@ namespace AsyncProf.ProbeAB
     /// Two builds of the runtime, each loaded with the probe loops into its own AssemblyLoadContext (own statics,
     /// own session), timed in alternation in one process: drift on a shared machine hits both alike, so the ratio
     /// holds where two separate benchmark runs disagree by more than the change measured.
-    /// Usage: ProbeAB name=folder name=folder [--rounds N] [--ms M] (each folder holds AsyncProf.dll and
-    /// AsyncProf.ProbeLoops.dll built against it).
+    /// Usage: ProbeAB name=folder name=folder [--rounds N] [--ms M] [--only Workload,...] (each folder holds
+    /// AsyncProf.dll and AsyncProf.ProbeLoops.dll built against it).
     /// </summary>
     static class Program
     {
-        static readonly string[] Workloads = { "SyncCall", "NestedSyncCall", "AsyncCallWithOneSuspension", "IteratorItem" };
+        static string[] Workloads = { "SyncCall", "NestedSyncCall", "TreeCall", "AsyncCallWithOneSuspension", "IteratorItem" };
 
         sealed class Build
         {
@@ -46,6 +46,7 @@ namespace AsyncProf.ProbeAB
             {
                 if (args[i] == "--rounds") rounds = int.Parse(args[++i]);
                 else if (args[i] == "--ms") ms = int.Parse(args[++i]);
+                else if (args[i] == "--only") Workloads = Workloads.Intersect(args[++i].Split(',')).ToArray();
                 else
                 {
                     var eq = args[i].IndexOf('=');

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Runtime.CompilerServices;
 
 namespace AsyncProf.ProbeLoops
@@ -51,6 +52,42 @@ namespace AsyncProf.ProbeLoops
                 Probe.Exit(token);
             }
             return sum;
+        }
+
+        const int TreeCallers = 256, TreeCallees = 16;
+        static readonly int TreeBase = Probe.RegisterModule(string.Join("\n",
+            Enumerable.Range(0, TreeCallers + TreeCallees).Select(i => "sync\tAB.Tree" + i + "\t\t0")));
+
+        /// <summary>
+        /// Nested calls over a wide tree: 256 callers taking turns, each calling 16 callees, so 4,096 tree nodes
+        /// (more than a core's L2 cache holds) and 16 children to find under every caller, as in a real library.
+        /// </summary>
+        public static long TreeCall(int n)
+        {
+            long sum = 0;
+            for (var i = 0; i < n; i += TreeCallees)
+            {
+                var caller = (i / TreeCallees * 97) % TreeCallers; // a stride, so neighbours in time are not in memory
+                var token = Probe.Active ? Probe.Enter(TreeBase + caller) : 0;
+                try
+                {
+                    for (var j = 0; j < TreeCallees; j++) sum += TreeLeaf(TreeBase + TreeCallers + j, j);
+                }
+                catch { Probe.ExitFault(token); throw; }
+                Probe.Exit(token);
+            }
+            return sum;
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static int TreeLeaf(int id, int x)
+        {
+            var token = Probe.Active ? Probe.Enter(id) : 0;
+            int result;
+            try { result = Work(x); }
+            catch { Probe.ExitFault(token); throw; }
+            Probe.Exit(token);
+            return result;
         }
 
         /// <summary>A woven async call through a real builder: start, one suspension, resume, completion.</summary>

@@ -59,15 +59,17 @@ namespace AsyncProf.ProbeLoops
             Enumerable.Range(0, TreeCallers + TreeCallees).Select(i => "sync\tAB.Tree" + i + "\t\t0")));
 
         /// <summary>
-        /// Nested calls over a wide tree: 256 callers taking turns, each calling 16 callees, so 4,096 tree nodes
-        /// (more than a core's L2 cache holds) and 16 children to find under every caller, as in a real library.
+        /// Nested calls over a wide tree, the worst case for locality: under one root call, 256 callers taking turns
+        /// in a stride, each calling 16 callees, so 4,096 tree nodes (more than a core's L2 cache holds), nearly
+        /// all of them touched once per CPU window, and 16 children to find under every caller.
         /// </summary>
         public static long TreeCall(int n)
         {
             long sum = 0;
+            var root = Probe.Active ? Probe.Enter(TreeBase) : 0;
             for (var i = 0; i < n; i += TreeCallees)
             {
-                var caller = (i / TreeCallees * 97) % TreeCallers; // a stride, so neighbours in time are not in memory
+                var caller = 1 + (i / TreeCallees * 97) % (TreeCallers - 1); // a stride, so neighbours in time are not in memory (0 is the root)
                 var token = Probe.Active ? Probe.Enter(TreeBase + caller) : 0;
                 try
                 {
@@ -76,6 +78,7 @@ namespace AsyncProf.ProbeLoops
                 catch { Probe.ExitFault(token); throw; }
                 Probe.Exit(token);
             }
+            Probe.Exit(root);
             return sum;
         }
 

@@ -6,6 +6,8 @@ using System.Net;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Linq;
+using AsyncProf.Reports.Analysis;
 using AsyncProf.Reports.Diff;
 
 namespace AsyncProf.Reports.Html
@@ -15,7 +17,9 @@ namespace AsyncProf.Reports.Html
     /// graph of the merged call-path tree (<see cref="ProfileDiff.Paths"/>), each frame as wide as the larger of its
     /// two inclusive figures and coloured by the change of its self figure (red grown, blue shrunk, the deeper the
     /// colour the larger the change relative to the frame: the frames that changed stand out, not all their callers),
-    /// a wall / CPU / allocated switch, and the functions sorted by what moved most.
+    /// a wall / CPU / allocated switch, with the wall split's parts (running, blocked, suspended, queued, GC) when a
+    /// side has them, so a function that now blocks where it awaited shows although its wall did not move, and the
+    /// functions sorted by what moved most.
     /// </summary>
     /// <remarks>
     /// The same page shell as the profile report's (<see cref="HtmlPage"/>) around diff-body.html, diff.css and
@@ -52,6 +56,9 @@ namespace AsyncProf.Reports.Html
                 w.WriteStartObject();
                 w.WriteString("before", SideName(diff.BeforeProfile, "before"));
                 w.WriteString("after", SideName(diff.AfterProfile, "after"));
+                w.WriteStartArray("parts"); // the wall split's parts either side shows, in the order reports list them
+                foreach (var part in PartsOf(diff)) w.WriteStringValue(WallSplit.Key(part));
+                w.WriteEndArray();
                 w.WritePropertyName("totals");
                 w.WriteStartObject();
                 w.WritePropertyName("b"); Figures(w, diff.BeforeTotals);
@@ -84,6 +91,18 @@ namespace AsyncProf.Reports.Html
             return Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("<", "\\u003C", StringComparison.Ordinal);
         }
 
+        /// <summary>The wall parts of either profile that has the split (<see cref="WallSplit.PartsOf"/>); none when neither has it.</summary>
+        static IReadOnlyList<WallPart> PartsOf(ProfileDiff diff)
+        {
+            var sides = new[] { diff.BeforeProfile, diff.AfterProfile }.Where(p => p.HasWallSplit).ToList();
+            return sides.Count == 0 ? Array.Empty<WallPart>()
+                : WallSplit.PartsOf(sides[0]).Union(sides.Skip(1).SelectMany(WallSplit.PartsOf)).OrderBy(Order).ToList();
+        }
+
+        static int Order(WallPart part) => Array.IndexOf(AllParts, part);
+
+        static readonly WallPart[] AllParts = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Queued, WallPart.Gc };
+
         static void Sides(Utf8JsonWriter w, DiffEntry e)
         {
             w.WriteBoolean("inB", e.InBefore);
@@ -99,11 +118,13 @@ namespace AsyncProf.Reports.Html
             w.WriteNumber("wall", f.WallNs);
             w.WriteNumber("cpu", f.CpuNs);
             w.WriteNumber("alloc", f.AllocBytes);
+            foreach (var part in AllParts) w.WriteNumber(WallSplit.Key(part), f.Split.Part(part));
             w.WritePropertyName("self");
             w.WriteStartObject();
             w.WriteNumber("wall", f.SelfWallNs);
             w.WriteNumber("cpu", f.SelfCpuNs);
             w.WriteNumber("alloc", f.SelfAllocBytes);
+            foreach (var part in AllParts) w.WriteNumber(WallSplit.Key(part), f.SelfSplit.Part(part));
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -5,7 +5,8 @@
  *     inclusive figure (and at least its children together, so they fit under it), red when its self figure grew,
  *     blue when it shrank, the deeper the colour the larger the change relative to the frame (so the code that
  *     changed stands out, not every caller above it); click to zoom, "Reset zoom" to go back;
- *   - a metric switch (#metric-switch): wall time, CPU time, allocated bytes;
+ *   - a metric switch (#metric-switch): wall time, CPU time, allocated bytes, and the wall split's parts either
+ *     profile has (data.parts: running, blocked, suspended with queued apart, queued, gc), as buttons added here;
  *   - the functions (#function-table), sorted by the absolute change of their self figure of the chosen metric.
  * Names reach the page through textContent only.
  *
@@ -24,10 +25,20 @@
 
   const data = JSON.parse(document.getElementById('diff-data').textContent);
   const METRICS = { wall: { label: 'wall time', fmt: fmtDuration }, cpu: { label: 'CPU time', fmt: fmtDuration }, alloc: { label: 'allocated bytes', fmt: fmtBytes } };
+  const PARTS = {
+    running: { label: 'running time', button: 'Running', title: 'On a thread, on CPU' },
+    blocked: { label: 'blocked time', button: 'Blocked', title: 'On a thread, off CPU: sleep, lock, blocking I/O, .Result' },
+    suspended: { label: 'suspended time', button: 'Suspended', title: 'Awaiting, on no thread (queued apart)' },
+    queued: { label: 'queued time', button: 'Queued', title: 'A continuation waiting for a thread' },
+    gc: { label: 'GC pause time', button: 'GC', title: 'Stopped or collecting for the runtime' },
+  };
+  for (const k of data.parts || []) METRICS[k] = { label: PARTS[k].label, fmt: fmtDuration };
   const KEYS = Object.keys(METRICS);
+  const switchBox = document.getElementById('metric-switch');
+  for (const k of data.parts || []) switchBox.appendChild(el('button', { type: 'button', 'data-metric': k, title: PARTS[k].title }, PARTS[k].button));
 
   // The merged tree under a virtual root (the frames list a parent before its children).
-  const noSelf = { wall: 0, cpu: 0, alloc: 0 };
+  const noSelf = { wall: 0, cpu: 0, alloc: 0, running: 0, blocked: 0, suspended: 0, queued: 0, gc: 0 };
   const root = { id: 'all', name: 'all', parent: null, children: [], inB: true, inA: true, size: {},
     b: Object.assign({}, data.totals.b, { self: noSelf }), a: Object.assign({}, data.totals.a, { self: noSelf }) };
   const byId = new Map();

@@ -67,6 +67,19 @@ namespace AsyncProf.Tests.Reports.Diff
 
         const long Ms = 1_000_000;
 
+        /// <summary>
+        /// Main → Handle → Fetch, 100 ms of it waiting: awaiting (suspended) or, with <paramref name="blocks"/>,
+        /// blocking its thread (sync over async): the same wall time, split otherwise.
+        /// </summary>
+        public static Profile Waiting(string name, bool blocks)
+        {
+            long suspended = blocks ? 0 : 99 * Ms, blocked = blocks ? 99 * Ms : 0;
+            return Make(name,
+                new Node("Main", 1, 102 * Ms, SelfCpuNs: 1 * Ms, RunningNs: 3 * Ms, BlockedNs: blocked, SuspendedNs: suspended),
+                new Node("Main>Handle", 1, 101 * Ms, SelfCpuNs: 1 * Ms, RunningNs: 2 * Ms, BlockedNs: blocked, SuspendedNs: suspended),
+                new Node("Main>Handle>Fetch", 1, 100 * Ms, SelfCpuNs: 1 * Ms, RunningNs: 1 * Ms, BlockedNs: blocked, SuspendedNs: suspended));
+        }
+
         /// <summary>Main → Run → (Parse, Transform, Save), in milliseconds: Transform takes <paramref name="transformMs"/>, its callers grow with it.</summary>
         public static Profile Pipeline(string name, long transformMs, long parseMs = 60, long saveMs = 60, long parseAlloc = 1000)
         {

@@ -22,7 +22,7 @@ namespace AsyncProf.Tests.Reports.Html
     {
         static readonly string ArtifactDir = Path.Combine(RepoPaths.Scratch, "html");
         HeadlessChromium _browser = null!;
-        string _url = "";
+        string _url = "", _splitUrl = "";
 
         [OneTimeSetUp]
         public async Task Start()
@@ -35,6 +35,11 @@ namespace AsyncProf.Tests.Reports.Html
             var path = Path.Combine(ArtifactDir, "diff-report.html");
             using (var file = File.Create(path)) DiffHtmlExporter.Export(diff, file);
             _url = new Uri(path).AbsoluteUri;
+            // Fetch waits 100 ms either way: awaiting before, blocking its thread after
+            var split = ProfileDiff.Compute(Waiting("awaits", blocks: false), Waiting("blocks", blocks: true));
+            var splitPath = Path.Combine(ArtifactDir, "diff-split-report.html");
+            using (var file = File.Create(splitPath)) DiffHtmlExporter.Export(split, file);
+            _splitUrl = new Uri(splitPath).AbsoluteUri;
             _browser = await HeadlessChromium.LaunchAsync(1400, 900);
         }
 
@@ -109,6 +114,38 @@ namespace AsyncProf.Tests.Reports.Html
             Assert.That((await Frame("Run")).Change, Is.EqualTo("same"));
             var first = await _browser.EvaluateAsync<string>("document.querySelector('#function-table tbody tr').dataset.function");
             Assert.That(first, Is.EqualTo("Parse"));
+        }
+
+        [Test]
+        public async Task Profiles_without_the_wall_split_get_no_split_buttons()
+        {
+            var buttons = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#metric-switch button')].map(b => b.dataset.metric)");
+            Assert.That(buttons, Is.EqualTo(new[] { "wall", "cpu", "alloc" }));
+        }
+
+        [Test]
+        public async Task A_wait_that_turned_into_blocking_shows_under_the_blocked_switch_though_its_wall_did_not_move()
+        {
+            await _browser.NavigateAsync(_splitUrl);
+            await _browser.WaitForAsync("document.body && document.body.dataset.ready === 'true'");
+            var buttons = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#metric-switch button')].map(b => b.dataset.metric)");
+            Assert.That(buttons, Is.EqualTo(new[] { "wall", "cpu", "alloc", "running", "blocked", "suspended" }), "no queued or GC time either side: no buttons for them");
+            Assert.That((await Frame("Fetch")).Change, Is.EqualTo("same"), "wall time: 100 ms both sides");
+
+            await _browser.ClickAsync("#metric-switch button[data-metric=blocked]");
+            await _browser.WaitForAsync("document.body.dataset.metric === 'blocked'");
+            var fetch = await Frame("Fetch");
+            Assert.That((fetch.Change, fetch.Delta), Is.EqualTo(("grown", 99_000_000.0)));
+            Assert.That((await Frame("Handle")).Change, Is.EqualTo("same"), "Handle only waits through Fetch");
+            var first = await _browser.EvaluateAsync<string[]>("[...document.querySelectorAll('#function-table tbody tr:first-child td')].map(t => t.textContent)");
+            Assert.That(first.Take(5), Is.EqualTo(new[] { "Fetch", "1", "0", "99.0 ms", "+99.0 ms" }));
+
+            await _browser.ClickAsync("#metric-switch button[data-metric=suspended]");
+            await _browser.WaitForAsync("document.body.dataset.metric === 'suspended'");
+            Assert.That((await Frame("Fetch")).Change, Is.EqualTo("shrunk"));
+            var path = Path.Combine(ArtifactDir, "diff-split-report.png");
+            await File.WriteAllBytesAsync(path, await _browser.ScreenshotAsync());
+            TestContext.AddTestAttachment(path, "the diff page, suspended time");
         }
 
         [Test]

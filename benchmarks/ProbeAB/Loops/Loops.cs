@@ -18,22 +18,11 @@ namespace AsyncProf.ProbeLoops
         [MethodImpl(MethodImplOptions.NoInlining)]
         static int Work(int x) => x * 31 + 7;
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        static int WovenLeaf(int x)
-        {
-            var token = Probe.Active ? Probe.Enter(Base) : 0;
-            int result;
-            try { result = Work(x); }
-            catch { Probe.ExitFault(token); throw; }
-            Probe.Exit(token);
-            return result;
-        }
-
         /// <summary>A woven sync call with no profiled caller (a thread's top frame).</summary>
         public static long SyncCall(int n)
         {
             long sum = 0;
-            for (var i = 0; i < n; i++) sum += WovenLeaf(i);
+            for (var i = 0; i < n; i++) sum += WovenLeaf(Base, i);
             return sum;
         }
 
@@ -46,7 +35,7 @@ namespace AsyncProf.ProbeLoops
                 var token = Probe.Active ? Probe.Enter(Base + 3) : 0;
                 try
                 {
-                    for (var j = 0; j < 16; j++) sum += WovenLeaf(j);
+                    for (var j = 0; j < 16; j++) sum += WovenLeaf(Base, j);
                 }
                 catch { Probe.ExitFault(token); throw; }
                 Probe.Exit(token);
@@ -73,7 +62,7 @@ namespace AsyncProf.ProbeLoops
                 var token = Probe.Active ? Probe.Enter(TreeBase + caller) : 0;
                 try
                 {
-                    for (var j = 0; j < TreeCallees; j++) sum += TreeLeaf(TreeBase + TreeCallers + j, j);
+                    for (var j = 0; j < TreeCallees; j++) sum += WovenLeaf(TreeBase + TreeCallers + j, j);
                 }
                 catch { Probe.ExitFault(token); throw; }
                 Probe.Exit(token);
@@ -82,10 +71,11 @@ namespace AsyncProf.ProbeLoops
             return sum;
         }
 
+        /// <summary>A woven method of <paramref name="functionId"/>, as the weaver weaves one (Enter, try/fault, Exit).</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        static int TreeLeaf(int id, int x)
+        static int WovenLeaf(int functionId, int x)
         {
-            var token = Probe.Active ? Probe.Enter(id) : 0;
+            var token = Probe.Active ? Probe.Enter(functionId) : 0;
             int result;
             try { result = Work(x); }
             catch { Probe.ExitFault(token); throw; }

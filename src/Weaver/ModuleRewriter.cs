@@ -128,10 +128,19 @@ namespace AsyncProf.Weaver
             {
                 var weaver = new RuntimeAsyncMethodWeaver(method);
                 if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
+                var asyncIndex = table.Add(MethodKind.Async, name, location);
+                // Blocking and queue sites as in an ordinary method's profiled copy. Its awaits are AsyncHelpers.Await
+                // calls, not awaiter GetResult calls as in a state machine: a TaskAwaiter.GetResult here is the code's own.
+                var asyncBlockingSites = weaver.Helpers != null ? BlockingSiteWeaver.Locate(method) : null;
                 // split like an ordinary method, so an idle frame keeps the JIT's fused awaits (no allocation)
                 var copy = weaver.Helpers != null ? ProfiledCopy.SplitRuntimeAsync(method, probes, weaver.Helpers) : null;
-                if (copy != null) weaver = new RuntimeAsyncMethodWeaver(copy);
-                weaver.Weave(table.Add(MethodKind.Async, name, location), table, probes);
+                if (copy != null)
+                {
+                    if (asyncBlockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(copy, asyncIndex, asyncBlockingSites, table, probes);
+                    QueueSiteWeaver.Mark(copy, probes);
+                    weaver = new RuntimeAsyncMethodWeaver(copy);
+                }
+                weaver.Weave(asyncIndex, table, probes);
                 result.RuntimeAsyncMethods++; // kind "async" in the table, counted apart in the summary
                 return;
             }

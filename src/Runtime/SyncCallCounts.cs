@@ -18,7 +18,7 @@ namespace AsyncProf
         }
 
         /// <summary>
-        /// Counter slots per thread; a node always uses the same one (<see cref="CallNode.CountSlot"/>). Two nodes
+        /// Counter slots per thread; a node always uses the same one (<see cref="CallNode.ThreadSlot"/>). Two nodes
         /// in one slot flush each other's counters (three Interlocked adds) at every call: with 64 slots, that was
         /// 8% of a recorded Newtonsoft.Json workload's time (perf); with 1,024 (32 KB per thread) it left the profile.
         /// </summary>

@@ -129,17 +129,11 @@ namespace AsyncProf.Weaver
                 var weaver = new RuntimeAsyncMethodWeaver(method);
                 if (weaver.Problem != null) { Skip(name, weaver.Problem, location); return; }
                 var asyncIndex = table.Add(MethodKind.Async, name, location);
-                // Blocking and queue sites as in an ordinary method's profiled copy. Its awaits are AsyncHelpers.Await
-                // calls, not awaiter GetResult calls as in a state machine: a TaskAwaiter.GetResult here is the code's own.
-                var asyncBlockingSites = weaver.Helpers != null ? BlockingSiteWeaver.Locate(method) : null;
-                // split like an ordinary method, so an idle frame keeps the JIT's fused awaits (no allocation)
-                var copy = weaver.Helpers != null ? ProfiledCopy.SplitRuntimeAsync(method, probes, weaver.Helpers) : null;
-                if (copy != null)
-                {
-                    if (asyncBlockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(copy, asyncIndex, asyncBlockingSites, table, probes);
-                    QueueSiteWeaver.Mark(copy, probes);
-                    weaver = new RuntimeAsyncMethodWeaver(copy);
-                }
+                // split like an ordinary method, so an idle frame keeps the JIT's fused awaits (no allocation); its
+                // awaits are AsyncHelpers.Await calls, not awaiter GetResult calls: a GetResult here is the code's own
+                var helpers = weaver.Helpers;
+                var copy = helpers != null ? SplitAndMarkSites(method, asyncIndex, () => ProfiledCopy.SplitRuntimeAsync(method, probes, helpers)) : null;
+                if (copy != null) weaver = new RuntimeAsyncMethodWeaver(copy);
                 weaver.Weave(asyncIndex, table, probes);
                 result.RuntimeAsyncMethods++; // kind "async" in the table, counted apart in the summary
                 return;
@@ -147,13 +141,25 @@ namespace AsyncProf.Weaver
 
             var returns = AwaitableReturn.Of(method);
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
-            var blockingSites = ProfiledCopy.CanSplit(method) ? BlockingSiteWeaver.Locate(method) : null;
-            var woven = ProfiledCopy.CanSplit(method) ? ProfiledCopy.Split(method, probes) : method;
-            // blocking call sites only in a profiled copy: the original body, which runs while idle, stays as it was
-            if (blockingSites is { Count: > 0 }) result.BlockingSites += BlockingSiteWeaver.Mark(woven, index, blockingSites, table, probes);
-            if (woven != method) QueueSiteWeaver.Mark(woven, probes); // Task.Run and the like: queued work learns its wait for a thread
+            var woven = ProfiledCopy.CanSplit(method) ? SplitAndMarkSites(method, index, () => ProfiledCopy.Split(method, probes))! : method;
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             result.Count(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task);
+        }
+
+        /// <summary>
+        /// Splits off <paramref name="method"/>'s profiled copy with <paramref name="split"/> (null: none) and marks
+        /// the copy's blocking call sites (with the lines of the original, located before the split) and its queue
+        /// sites (Task.Run and the like: queued work learns its wait for a thread). The original body, which runs
+        /// while idle, stays as it was.
+        /// </summary>
+        MethodDefinition? SplitAndMarkSites(MethodDefinition method, int index, Func<MethodDefinition?> split)
+        {
+            var blockingSites = BlockingSiteWeaver.Locate(method);
+            var copy = split();
+            if (copy == null) return null;
+            if (blockingSites.Count > 0) result.BlockingSites += BlockingSiteWeaver.Mark(copy, index, blockingSites, table, probes);
+            QueueSiteWeaver.Mark(copy, probes);
+            return copy;
         }
 
         void WeaveStateMachine(StateMachine machine)

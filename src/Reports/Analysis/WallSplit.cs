@@ -19,7 +19,8 @@ namespace AsyncProf.Reports.Analysis
         public static readonly WallPart[] Parts = { WallPart.Running, WallPart.Blocked, WallPart.Suspended };
         static readonly WallPart[] PartsWithGc = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Gc };
         static readonly WallPart[] PartsWithQueued = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Queued };
-        static readonly WallPart[] AllParts = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Queued, WallPart.Gc };
+        /// <summary>Every part, in the order reports list them.</summary>
+        public static readonly WallPart[] AllParts = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Queued, WallPart.Gc };
 
         /// <summary>The parts a report of <paramref name="profile"/> shows: GC and queued only when it has some.</summary>
         public static IReadOnlyList<WallPart> PartsOf(Profile profile) =>

@@ -91,17 +91,12 @@ namespace AsyncProf.Reports.Html
             return Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("<", "\\u003C", StringComparison.Ordinal);
         }
 
-        /// <summary>The wall parts of either profile that has the split (<see cref="WallSplit.PartsOf"/>); none when neither has it.</summary>
-        static IReadOnlyList<WallPart> PartsOf(ProfileDiff diff)
+        /// <summary>The wall parts either profile's reports show (<see cref="WallSplit.PartsOf"/>); none when neither has the split.</summary>
+        static IEnumerable<WallPart> PartsOf(ProfileDiff diff)
         {
-            var sides = new[] { diff.BeforeProfile, diff.AfterProfile }.Where(p => p.HasWallSplit).ToList();
-            return sides.Count == 0 ? Array.Empty<WallPart>()
-                : WallSplit.PartsOf(sides[0]).Union(sides.Skip(1).SelectMany(WallSplit.PartsOf)).OrderBy(Order).ToList();
+            var shown = new[] { diff.BeforeProfile, diff.AfterProfile }.Where(p => p.HasWallSplit).SelectMany(WallSplit.PartsOf).ToHashSet();
+            return WallSplit.AllParts.Where(shown.Contains);
         }
-
-        static int Order(WallPart part) => Array.IndexOf(AllParts, part);
-
-        static readonly WallPart[] AllParts = { WallPart.Running, WallPart.Blocked, WallPart.Suspended, WallPart.Queued, WallPart.Gc };
 
         static void Sides(Utf8JsonWriter w, DiffEntry e)
         {
@@ -118,13 +113,13 @@ namespace AsyncProf.Reports.Html
             w.WriteNumber("wall", f.WallNs);
             w.WriteNumber("cpu", f.CpuNs);
             w.WriteNumber("alloc", f.AllocBytes);
-            foreach (var part in AllParts) w.WriteNumber(WallSplit.Key(part), f.Split.Part(part));
+            foreach (var part in WallSplit.AllParts) w.WriteNumber(WallSplit.Key(part), f.Split.Part(part));
             w.WritePropertyName("self");
             w.WriteStartObject();
             w.WriteNumber("wall", f.SelfWallNs);
             w.WriteNumber("cpu", f.SelfCpuNs);
             w.WriteNumber("alloc", f.SelfAllocBytes);
-            foreach (var part in AllParts) w.WriteNumber(WallSplit.Key(part), f.SelfSplit.Part(part));
+            foreach (var part in WallSplit.AllParts) w.WriteNumber(WallSplit.Key(part), f.SelfSplit.Part(part));
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -38,7 +38,7 @@
   for (const k of data.parts || []) switchBox.appendChild(el('button', { type: 'button', 'data-metric': k, title: PARTS[k].title }, PARTS[k].button));
 
   // The merged tree under a virtual root (the frames list a parent before its children).
-  const noSelf = { wall: 0, cpu: 0, alloc: 0, running: 0, blocked: 0, suspended: 0, queued: 0, gc: 0 };
+  const noSelf = Object.fromEntries(KEYS.map((k) => [k, 0]));
   const root = { id: 'all', name: 'all', parent: null, children: [], inB: true, inA: true, size: {},
     b: Object.assign({}, data.totals.b, { self: noSelf }), a: Object.assign({}, data.totals.a, { self: noSelf }) };
   const byId = new Map();

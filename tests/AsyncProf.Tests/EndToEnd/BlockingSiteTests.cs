@@ -31,7 +31,7 @@ namespace AsyncProf.Tests.EndToEnd
         }
 
         /// <summary>The 1-based line of the fixture's source holding <paramref name="text"/>, which must be on one line only.</summary>
-        static int LineOf(string text)
+        internal static int LineOf(string text)
         {
             var lines = File.ReadAllLines(Source);
             var found = Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains(text, StringComparison.Ordinal)).ToList();

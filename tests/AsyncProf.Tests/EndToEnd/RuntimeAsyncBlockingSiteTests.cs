@@ -48,8 +48,7 @@ namespace AsyncProf.Tests.EndToEnd
         {
             Assert.That(_profile.Function("WhyWall.Scenarios.SleepsInAsync").Kind, Is.EqualTo("async"));
             var site = Site("SleepsInAsync", "System.Threading.Thread.Sleep");
-            var line = File.ReadAllLines(WhyWallApp.Source).Select((text, i) => (text, i)).Single(l => l.text.Contains("Thread.Sleep(100); // blocks a pool thread")).i + 1;
-            Assert.That(site.GetProperty("line").GetInt32(), Is.EqualTo(line));
+            Assert.That(site.GetProperty("line").GetInt32(), Is.EqualTo(BlockingSiteTests.LineOf("Thread.Sleep(100); // blocks a pool thread")));
             Assert.That(Path.GetFileName(site.GetProperty("file").GetString()), Is.EqualTo("Program.cs"));
             Assert.That(site.GetProperty("blockedNs").GetInt64(), Is.GreaterThan(70_000_000L));
             Assert.That(site.GetProperty("poolThreadCount").GetInt64(), Is.EqualTo(1), "it resumed on a pool thread after Task.Yield");

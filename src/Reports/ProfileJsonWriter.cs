@@ -48,6 +48,23 @@ namespace AsyncProf.Reports
             w.WriteNumber("subtractedWallNs", correction.SubtractedWallNs);
             if (correction.Rounds is long rounds) w.WriteNumber("rounds", rounds);
             if (correction.CallsPerRound is long callsPerRound) w.WriteNumber("callsPerRound", callsPerRound);
+            if (correction.Calibration is { } calibration)
+            {
+                w.WriteStartObject("calibration");
+                w.WriteNumber("insideNs", calibration.InsideNs);
+                w.WriteNumber("outsideNs", calibration.OutsideNs);
+                w.WriteNumber("enterTailNs", calibration.EnterTailNs);
+                w.WriteNumber("exitTailNs", calibration.ExitTailNs);
+                w.WriteEndObject();
+            }
+            if (correction.InPlace is { } inPlace)
+            {
+                w.WriteStartObject("inPlace");
+                w.WriteNumber("events", inPlace.Events);
+                w.WriteNumber("enterTailNs", inPlace.EnterTailNs);
+                w.WriteNumber("exitTailNs", inPlace.ExitTailNs);
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         if (p.Error != null) w.WriteString("error", p.Error);

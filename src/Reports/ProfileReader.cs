@@ -220,6 +220,33 @@ namespace AsyncProf.Reports
                 return sites;
             }
 
+            ProbeCalibrationInfo? ReadCalibration(JsonElement pc, string at)
+            {
+                if (!pc.TryGetProperty("calibration", out var c) || c.ValueKind == JsonValueKind.Null) return null;
+                at += ".calibration";
+                RequireObject(c, at);
+                return new ProbeCalibrationInfo
+                {
+                    InsideNs = OptionalNonNegative(c, "insideNs", at),
+                    OutsideNs = OptionalNonNegative(c, "outsideNs", at),
+                    EnterTailNs = OptionalNonNegative(c, "enterTailNs", at),
+                    ExitTailNs = OptionalNonNegative(c, "exitTailNs", at),
+                };
+            }
+
+            ProbeInPlaceInfo? ReadInPlace(JsonElement pc, string at)
+            {
+                if (!pc.TryGetProperty("inPlace", out var i) || i.ValueKind == JsonValueKind.Null) return null;
+                at += ".inPlace";
+                RequireObject(i, at);
+                return new ProbeInPlaceInfo
+                {
+                    Events = Count(i, "events", at),
+                    EnterTailNs = OptionalNonNegative(i, "enterTailNs", at),
+                    ExitTailNs = OptionalNonNegative(i, "exitTailNs", at),
+                };
+            }
+
             ProcessInfo ReadProcess(JsonElement p)
             {
                 const string at = "process";
@@ -245,6 +272,8 @@ namespace AsyncProf.Reports
                         SubtractedWallNs = OptionalInt(pc, "subtractedWallNs", at + ".probeCorrection", 0, long.MaxValue),
                         Rounds = OptionalCount(pc, "rounds", at + ".probeCorrection"),
                         CallsPerRound = OptionalCount(pc, "callsPerRound", at + ".probeCorrection"),
+                        Calibration = ReadCalibration(pc, at + ".probeCorrection"),
+                        InPlace = ReadInPlace(pc, at + ".probeCorrection"),
                     };
                 }
                 DateTimeOffset? started = null;

@@ -11,18 +11,64 @@ namespace AsyncProf
     /// after its end (its caller's self time grows by it). Measured by calling an empty method woven the way the
     /// weaver weaves (forwarder, Enter, try/fault, Exit) against the same method unwoven, in a session of the same
     /// settings, on the thread that writes the profile, when it is written: by then the probe's code has been
-    /// compiled by the optimizing tier, which a measurement at session start could not count on.
+    /// compiled by the optimizing tier, which a measurement at session start could not count on. The loop's figures
+    /// are then scaled to what the same probe events cost in the recording itself (<see cref="For"/>,
+    /// <see cref="ProbeTailSampler"/>).
     /// </summary>
     internal sealed class ProbeCorrection
     {
+        /// <summary>What is subtracted per probe pair: the calibration's figures, adjusted by the tails sampled in place.</summary>
         public double InsideNs, OutsideNs;
         /// <summary>Half the range of the per-call cost over the rounds: the stated error per corrected call.</summary>
         public double SpreadNs;
         public int Rounds, CallsPerRound;
+        /// <summary>The calibration loop's own figures, and its sampled tails (the same sampler as in place).</summary>
+        public double CalibratedInsideNs, CalibratedOutsideNs, LoopEnterTailNs, LoopExitTailNs;
+        /// <summary>Sampled events of the recording itself, and their mean tails; 0 events: too few were sampled, the calibration stands alone.</summary>
+        public long InPlaceEvents;
+        public double InPlaceEnterTailNs, InPlaceExitTailNs;
         /// <summary>Wall time taken off the whole tree (sum over nodes of what each one's own figure lost).</summary>
         public long SubtractedWallNs;
 
         public double PerCallNs => InsideNs + OutsideNs;
+
+        /// <summary>Fewer sampled entries or exits than this in a recording (a short scope): its mean is noise, not used.</summary>
+        public const int MinInPlaceSamples = 256;
+
+        /// <summary>
+        /// This calibration applied to a recording whose threads sampled <paramref name="inPlace"/>. A tail's
+        /// latency is not all cost: the CPU overlaps part of it with the code around it (in the loop, a probe pair
+        /// costs about 0.7 of its tails' latency). So the loop's cost is scaled by how much longer (or shorter) the
+        /// same tails took in place, which carries its own ratio of cost to latency over to the recording.
+        /// </summary>
+        public ProbeCorrection For(ProbeTailTotals inPlace)
+        {
+            var c = CopyCalibration();
+            var loopTails = LoopEnterTailNs + LoopExitTailNs;
+            if (inPlace.Enters < MinInPlaceSamples || inPlace.Exits < MinInPlaceSamples || loopTails <= 0) return c;
+            c.InPlaceEvents = inPlace.Enters + inPlace.Exits;
+            c.InPlaceEnterTailNs = inPlace.EnterTailNs;
+            c.InPlaceExitTailNs = inPlace.ExitTailNs;
+            var scale = (c.InPlaceEnterTailNs + c.InPlaceExitTailNs) / loopTails;
+            c.InsideNs = CalibratedInsideNs * scale;
+            c.OutsideNs = CalibratedOutsideNs * scale;
+            c.SpreadNs = SpreadNs * scale;
+            return c;
+        }
+
+        /// <summary>The calibration alone (what a cached one shares): nothing in place, nothing subtracted yet.</summary>
+        public ProbeCorrection CopyCalibration() => new ProbeCorrection
+        {
+            InsideNs = CalibratedInsideNs,
+            OutsideNs = CalibratedOutsideNs,
+            SpreadNs = SpreadNs,
+            Rounds = Rounds,
+            CallsPerRound = CallsPerRound,
+            CalibratedInsideNs = CalibratedInsideNs,
+            CalibratedOutsideNs = CalibratedOutsideNs,
+            LoopEnterTailNs = LoopEnterTailNs,
+            LoopExitTailNs = LoopExitTailNs,
+        };
 
         /// <summary>NoInlining | AggressiveOptimization (512, not named in netstandard2.0): optimized from the first call.</summary>
         const MethodImplOptions Compiled = MethodImplOptions.NoInlining | (MethodImplOptions)512;
@@ -32,7 +78,7 @@ namespace AsyncProf
         /// <summary>ASYNCPROF_CORRECTION=off: profiles are written uncorrected.</summary>
         public static bool SwitchedOff => EnvironmentSettings.CorrectionOff;
 
-        /// <summary>Null when switched off (ASYNCPROF_CORRECTION=off) or when the measurement failed.</summary>
+        /// <summary>The calibration, for sessions like <paramref name="like"/>: null when switched off (ASYNCPROF_CORRECTION=off) or when the measurement failed.</summary>
         public static ProbeCorrection? Measure(Session like)
         {
             if (SwitchedOff) return null;
@@ -40,11 +86,12 @@ namespace AsyncProf
             {
                 var totals = new double[RoundCount];
                 var insides = new double[RoundCount];
-                Round(like, Calls / 4, out _); // first calls: compile the loops
+                var tails = new ProbeTailTotals();
+                Round(like, Calls / 4, out _, new ProbeTailTotals()); // first calls: compile the loops
                 for (var r = 0; r < RoundCount; r++)
                 {
                     var plain = PlainRound(Calls);
-                    totals[r] = Math.Max(0, Round(like, Calls, out insides[r]) - plain);
+                    totals[r] = Math.Max(0, Round(like, Calls, out insides[r], tails) - plain);
                     insides[r] = Math.Max(0, insides[r] - plain); // the leaf's own timing holds its body (and its call) too
                 }
                 Array.Sort(totals);
@@ -53,12 +100,14 @@ namespace AsyncProf
                 var inside = Math.Min(insides[RoundCount / 2], total);
                 return new ProbeCorrection
                 {
-                    InsideNs = inside,
-                    OutsideNs = total - inside,
+                    CalibratedInsideNs = inside,
+                    CalibratedOutsideNs = total - inside,
+                    LoopEnterTailNs = tails.EnterTailNs,
+                    LoopExitTailNs = tails.ExitTailNs,
                     SpreadNs = (totals[RoundCount - 2] - totals[1]) / 2, // the extreme rounds are preemptions, not spread
                     Rounds = RoundCount,
                     CallsPerRound = Calls,
-                };
+                }.CopyCalibration();
             }
             catch (Exception)
             {
@@ -66,8 +115,8 @@ namespace AsyncProf
             }
         }
 
-        /// <summary>ns per call of the woven empty method, recorded into a throwaway session like <paramref name="like"/>.</summary>
-        static double Round(Session like, int calls, out double insideNs)
+        /// <summary>ns per call of the woven empty method, recorded into a throwaway session like <paramref name="like"/>; its sampled tails go to <paramref name="tails"/>.</summary>
+        static double Round(Session like, int calls, out double insideNs, ProbeTailTotals tails)
         {
             var session = new Session(like.CpuWindowNs, like.Timeline != null ? new Timeline(calls * 2) : null, isScope: like.IsScope);
             try
@@ -75,6 +124,8 @@ namespace AsyncProf
                 var parent = Recorder.EnterInto(session, ParentFunction);
                 var elapsed = WovenRound(session, calls);
                 Recorder.Exit(parent, faulted: false);
+                ThreadRecorders.Existing(session)?.Tails.FlushTo(session.ProbeTails);
+                tails.Add(session.ProbeTails);
                 var leaf = session.Root.FirstChild?.FirstChild;
                 insideNs = leaf == null || leaf.Calls == 0 ? 0 : leaf.WallTicks * Clock.TicksToNs / leaf.Calls; // body included: taken off by the caller
                 return elapsed * Clock.TicksToNs / calls;

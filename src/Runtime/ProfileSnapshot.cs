@@ -96,7 +96,7 @@ namespace AsyncProf
             }
             snapshot.CollectNodes(session.Root);
             snapshot.InferDetachedInFlight();
-            snapshot.Correction = correct ? ScopeCorrectionCache.For(session) : null; // a quick total needs no calibration
+            snapshot.Correction = correct ? ScopeCorrectionCache.For(session)?.For(session.ProbeTails) : null; // a quick total needs no calibration
             if (snapshot.Correction != null) snapshot.SubtractProbeCost(snapshot.Correction);
             snapshot.FindOutermost();
             snapshot.SumInclusive();

@@ -211,6 +211,21 @@ namespace AsyncProf
             w.Number("subtractedWallNs", c.SubtractedWallNs);
             w.Number("rounds", c.Rounds);
             w.Number("callsPerRound", c.CallsPerRound);
+            w.StartObject("calibration");
+            w.Number("insideNs", c.CalibratedInsideNs);
+            w.Number("outsideNs", c.CalibratedOutsideNs);
+            w.Number("enterTailNs", c.LoopEnterTailNs);
+            w.Number("exitTailNs", c.LoopExitTailNs);
+            w.EndObject();
+            if (c.InPlaceEvents == 0) w.Null("inPlace");
+            else
+            {
+                w.StartObject("inPlace");
+                w.Number("events", c.InPlaceEvents);
+                w.Number("enterTailNs", c.InPlaceEnterTailNs);
+                w.Number("exitTailNs", c.InPlaceExitTailNs);
+                w.EndObject();
+            }
             w.EndObject();
         }
 

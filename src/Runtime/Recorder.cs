@@ -51,7 +51,9 @@ namespace AsyncProf
                 var node = Callee(s, t, functionId, out var parentCallId, out var parentHandle);
                 t.CountStart(node);
                 var callId = s.Timeline != null ? s.Timeline.NewCallId() : 0;
-                return ThreadRecorders.Token(t, t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle));
+                var depth = t.Push(node, now, isSegment: false, callId, parentCallId, parentHandle: parentHandle);
+                if (--t.Tails.Countdown == 0) t.Tails.EnterEnded(now); // the probe's cost in place (ProbeTailSampler)
+                return ThreadRecorders.Token(t, depth);
             }
             catch (Exception e) { Fail(e, s); return 0; }
         }
@@ -130,7 +132,9 @@ namespace AsyncProf
             if (t == null || !t.Session.Recording) return;
             try
             {
-                t.PopCall(ThreadRecorders.DepthOf(token), t.Event(), faulted);
+                var now = t.Event();
+                t.PopCall(ThreadRecorders.DepthOf(token), now, faulted);
+                if (--t.Tails.Countdown == 0) t.Tails.ExitEnded(now);
             }
             catch (Exception e) { Fail(e, t.Session); }
         }

@@ -25,28 +25,18 @@ namespace AsyncProf
             lock (Gate)
             {
                 if (last != null && now - lastTaken < MaxAgeTicks && lastWindowNs == session.CpuWindowNs && lastTimeline == (session.Timeline != null))
-                    return Copy(last);
+                    return last.CopyCalibration();
             }
             var measured = ProbeCorrection.Measure(session);
             if (measured == null) return null;
             lock (Gate)
             {
-                last = Copy(measured);
+                last = measured.CopyCalibration();
                 lastTaken = now;
                 lastWindowNs = session.CpuWindowNs;
                 lastTimeline = session.Timeline != null;
             }
             return measured;
         }
-
-        /// <summary>The per-call figures only: what was subtracted is counted per profile.</summary>
-        static ProbeCorrection Copy(ProbeCorrection c) => new ProbeCorrection
-        {
-            InsideNs = c.InsideNs,
-            OutsideNs = c.OutsideNs,
-            SpreadNs = c.SpreadNs,
-            Rounds = c.Rounds,
-            CallsPerRound = c.CallsPerRound,
-        };
     }
 }

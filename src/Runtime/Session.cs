@@ -29,6 +29,9 @@ namespace AsyncProf
         /// <summary>The per-call timeline, when this session records one (it then reads the CPU clock at every event).</summary>
         public readonly Timeline? Timeline;
 
+        /// <summary>The probe's cost sampled in place by the threads recording into this session (see <see cref="ProbeTailSampler"/>).</summary>
+        public readonly ProbeTailTotals ProbeTails = new ProbeTailTotals();
+
         /// <summary>Records one execution-context flow (<see cref="Profiler.StartScope()"/>), not the whole process.</summary>
         public readonly bool IsScope;
 

@@ -42,6 +42,8 @@ namespace AsyncProf
         // mutable structs, used in place (never copied, so never readonly)
         CpuWindow window = new CpuWindow(256);
         SyncCallCounts counts = new SyncCallCounts(SyncCallCounts.Slots);
+        /// <summary>The probe's cost sampled in place (the probe drives it; flushed to the session with the CPU window).</summary>
+        public ProbeTailSampler Tails;
 
         public int ManagedThreadId = Environment.CurrentManagedThreadId;
         public string ThreadName = "";
@@ -66,6 +68,7 @@ namespace AsyncProf
             lastTicks = Clock.Now();
             window.Start(lastTicks, ThreadCpuClock.NowNs(), GcPauses.TotalNs());
             ManagedThreadId = Environment.CurrentManagedThreadId;
+            Tails.Reset(ManagedThreadId);
             var thread = Thread.CurrentThread;
             ThreadName = thread.Name ?? (thread.IsThreadPoolThread ? ".NET ThreadPool Worker" : ManagedThreadId == 1 ? "Main" : "Thread " + ManagedThreadId);
         }
@@ -164,11 +167,12 @@ namespace AsyncProf
 
         /// <summary>
         /// Settles the CPU window at <paramref name="now"/> (see <see cref="CpuWindow.Apportion"/>): reads the thread
-        /// CPU clock and the GC pause total once, and flushes the sync-call counters with it.
+        /// CPU clock and the GC pause total once, and flushes the sync-call counters and the sampled probe tails with it.
         /// </summary>
         public void CloseWindow(long now)
         {
             counts.Flush();
+            Tails.FlushTo(Session.ProbeTails);
             var clock = ThreadCpuClock.Available;
             window.Close(now, clock, clock ? ThreadCpuClock.NowNs() : 0, GcPauses.TotalNs(), Clock.TicksToNs);
         }

@@ -114,8 +114,31 @@ namespace AsyncProf.Reports
         public long? Rounds { get; init; }
         public long? CallsPerRound { get; init; }
 
+        /// <summary>The calibration loop's own figures (<c>calibration</c>), or null when the file has none.</summary>
+        public ProbeCalibrationInfo? Calibration { get; init; }
+        /// <summary>The probe's tails sampled in the recording itself (<c>inPlace</c>), or null when too few were sampled.</summary>
+        public ProbeInPlaceInfo? InPlace { get; init; }
+
         /// <summary>One line for report headers.</summary>
         public override string ToString() =>
-            FormattableString.Invariant($"probe cost subtracted: {InsideNs + OutsideNs:0.#} ns per recorded call ({InsideNs:0.#} inside the call, {OutsideNs:0.#} in its caller), error ±{ErrorNs:0.#} ns per call");
+            FormattableString.Invariant($"probe cost subtracted: {InsideNs + OutsideNs:0.#} ns per recorded call ({InsideNs:0.#} inside the call, {OutsideNs:0.#} in its caller), error ±{ErrorNs:0.#} ns per call")
+            + (InPlace is { } inPlace ? FormattableString.Invariant($", measured in place on {inPlace.Events:N0} sampled probe events") : "");
+    }
+
+    /// <summary>The calibration loop's per-call cost and its sampled tails (<c>process.probeCorrection.calibration</c>).</summary>
+    public sealed class ProbeCalibrationInfo
+    {
+        public double InsideNs { get; init; }
+        public double OutsideNs { get; init; }
+        public double EnterTailNs { get; init; }
+        public double ExitTailNs { get; init; }
+    }
+
+    /// <summary>The probe tails sampled while the profile recorded (<c>process.probeCorrection.inPlace</c>).</summary>
+    public sealed class ProbeInPlaceInfo
+    {
+        public long Events { get; init; }
+        public double EnterTailNs { get; init; }
+        public double ExitTailNs { get; init; }
     }
 }

@@ -29,10 +29,13 @@ namespace AsyncProf.Tests.Runtime
         }
 
         /// <summary>One call of Dense making 20,000 empty leaf calls: nearly all of its recorded time is the probe's.</summary>
-        static ProfileFile RecordDense()
+        static ProfileFile RecordDense() => RecordDense(Leaves);
+
+        /// <summary>One call of Dense making <paramref name="leaves"/> empty leaf calls, saved and loaded.</summary>
+        static ProfileFile RecordDense(int leaves)
         {
             Profiler.Start();
-            try { Call(Dense, () => { for (var i = 0; i < Leaves; i++) Call(Leaf); }); }
+            try { Call(Dense, () => { for (var i = 0; i < leaves; i++) Call(Leaf); }); }
             finally { Profiler.Stop(); }
             var path = Path.Combine(Path.GetTempPath(), "asyncprof-correction-" + Guid.NewGuid().ToString("N") + ".json");
             Profiler.Save(path);
@@ -84,6 +87,50 @@ namespace AsyncProf.Tests.Runtime
             Assert.That(dense.WallNs, Is.GreaterThanOrEqualTo(corrected.Function("C.Leaf").WallNs), "a caller is never shorter than its callees");
             Assert.That(dense.CpuNs, Is.LessThanOrEqualTo(dense.WallNs + 1_000_000));
             ProfileInvariants.AssertHold(corrected);
+        }
+
+        [Test]
+        public void The_recording_s_own_probe_events_are_sampled_and_scale_the_calibration()
+        {
+            const int leaves = 100_000;
+            var c = Correction(RecordDense(leaves));
+            var calibration = c.GetProperty("calibration");
+            var inPlace = c.GetProperty("inPlace");
+            Assert.That(inPlace.ValueKind, Is.EqualTo(JsonValueKind.Object), "200,000 probe events: enough samples");
+            // about one event in 64.5 is sampled (intervals of 1 to 128); a preempted sample is dropped
+            var events = inPlace.GetProperty("events").GetInt64();
+            Assert.That(events, Is.InRange(2 * leaves / 128, 2 * leaves / 32));
+            var enterTail = inPlace.GetProperty("enterTailNs").GetDouble();
+            var exitTail = inPlace.GetProperty("exitTailNs").GetDouble();
+            Assert.That(enterTail, Is.GreaterThan(0));
+            Assert.That(exitTail, Is.GreaterThan(0));
+            var loopTails = calibration.GetProperty("enterTailNs").GetDouble() + calibration.GetProperty("exitTailNs").GetDouble();
+            Assert.That(loopTails, Is.GreaterThan(0), "the calibration loop samples its tails the same way");
+            // what is subtracted is the loop's cost scaled by the tails' ratio (within the file's 3 decimals)
+            var scale = (enterTail + exitTail) / loopTails;
+            Assert.That(c.GetProperty("insideNs").GetDouble(), Is.EqualTo(calibration.GetProperty("insideNs").GetDouble() * scale).Within(0.01 + 0.001 * scale));
+            Assert.That(c.GetProperty("outsideNs").GetDouble(), Is.EqualTo(calibration.GetProperty("outsideNs").GetDouble() * scale).Within(0.01 + 0.001 * scale));
+        }
+
+        [Test]
+        public void Too_few_sampled_events_leave_the_calibration_alone()
+        {
+            var calibration = new ProbeCorrection { CalibratedInsideNs = 20, CalibratedOutsideNs = 10, LoopEnterTailNs = 15, LoopExitTailNs = 15, SpreadNs = 1 };
+            var few = new ProbeTailTotals();
+            var tick = 1 / Clock.TicksToNs;
+            few.Add((long)(60 * tick) * 100, 100, (long)(60 * tick) * 100, 100);
+            var c = calibration.For(few);
+            Assert.That((c.InsideNs, c.OutsideNs, c.InPlaceEvents), Is.EqualTo((20.0, 10.0, 0L)));
+
+            var many = new ProbeTailTotals();
+            many.Add(3000 * 1000, 1000, 3000 * 1000, 1000); // 3,000 ticks per sample each way
+            var tailNs = 3000 * Clock.TicksToNs;
+            c = calibration.For(many);
+            Assert.That(c.InPlaceEvents, Is.EqualTo(2000));
+            Assert.That(c.InsideNs, Is.EqualTo(20 * (2 * tailNs) / 30).Within(1e-9).Percent);
+            Assert.That(c.OutsideNs, Is.EqualTo(10 * (2 * tailNs) / 30).Within(1e-9).Percent);
+            Assert.That(c.SpreadNs, Is.EqualTo(2 * tailNs / 30).Within(1e-9).Percent);
+            Assert.That(calibration.InsideNs, Is.EqualTo(0), "the calibration itself is not changed");
         }
     }
 }

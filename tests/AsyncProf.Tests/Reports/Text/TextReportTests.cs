@@ -206,6 +206,16 @@ namespace AsyncProf.Tests.Reports.Text
         }
 
         [Test]
+        public void Header_says_when_the_probe_cost_was_measured_in_place()
+        {
+            var json = ProfileJson().Replace("\"durationNs\":2100000000,",
+                "\"durationNs\":2100000000,\"probeCorrection\":{\"insideNs\":30,\"outsideNs\":20,\"errorNs\":1,\"subtractedWallNs\":5," +
+                "\"calibration\":{\"insideNs\":24,\"outsideNs\":16,\"enterTailNs\":20,\"exitTailNs\":20},\"inPlace\":{\"events\":1212261,\"enterTailNs\":27,\"exitTailNs\":23}},");
+            var lines = Render(json: json).Split('\n');
+            Assert.That(lines[2], Is.EqualTo("probe cost subtracted: 50 ns per recorded call (30 inside the call, 20 in its caller), error ±1 ns per call, measured in place on 1,212,261 sampled probe events"));
+        }
+
+        [Test]
         public void A_negative_probe_correction_is_refused_naming_the_field()
         {
             var json = ProfileJson().Replace("\"durationNs\":2100000000,", "\"durationNs\":2100000000,\"probeCorrection\":{\"insideNs\":-1},");

@@ -24,6 +24,12 @@ namespace AsyncProf
         static readonly delegate* unmanaged[SuppressGCTransition]<long> Tsc;
 
         /// <summary>Now, in <see cref="Frequency"/> ticks.</summary>
+        /// <remarks>
+        /// Never inlined: the recorder reads the clock inside try blocks, where the x64 JIT does not inline an
+        /// unmanaged call, and the read then went through a helper and a marshalling stub. On its own, the call is
+        /// inlined (a plain call of the reader, SuppressGCTransition).
+        /// </remarks>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public static long Now()
         {
             var tsc = Tsc;

@@ -15,8 +15,9 @@ namespace AsyncProf.Tests.Fuzz.Reports
     public static class ReportOutputChecks
     {
         static readonly Regex CallgrindLine = new(
-            @"^(# callgrind format|version: 1|creator: .*|pid: \d+|cmd: .*|part: 1|desc: .*|event: \w+ : .*|positions: line|events: Wall Cpu Alloc( Running Blocked Suspended)?" +
-            @"|summary: \d+ \d+ \d+( \d+ \d+ \d+)?|totals: \d+ \d+ \d+( \d+ \d+ \d+)?|c?fl=\(\d+\)( .+)?|c?fn=\(\d+\)( .+)?|calls=\d+ \d+|\d+ \d+ \d+ \d+( \d+ \d+ \d+)?|)$");
+            // the wall split's events: running, blocked, suspended, and queued and GC time when the profile has some
+            @"^(# callgrind format|version: 1|creator: .*|pid: \d+|cmd: .*|part: 1|desc: .*|event: \w+ : .*|positions: line|events: Wall Cpu Alloc( Running Blocked Suspended( Queued)?( Gc)?)?" +
+            @"|summary: \d+ \d+ \d+( \d+ \d+ \d+( \d+){0,2})?|totals: \d+ \d+ \d+( \d+ \d+ \d+( \d+){0,2})?|c?fl=\(\d+\)( .+)?|c?fn=\(\d+\)( .+)?|calls=\d+ \d+|\d+ \d+ \d+ \d+( \d+ \d+ \d+( \d+){0,2})?|)$");
         static readonly Regex FoldedLine = new(@"^[^;\n]+(;[^;\n]+)* [1-9][0-9]*$");
         static readonly Regex HtmlData = new("<script type=\"application/json\" id=\"profile-data\">(?<json>.*?)</script>", RegexOptions.Singleline);
 

@@ -219,14 +219,17 @@ namespace AsyncProf.Tests.Reports.Exporters
             var p = Decode(FormatFixtures.Export(new PprofExporter(), profile));
             AssertWellFormed(p);
 
-            // recorded profiles have the wall split: three sample types more, adding up to each sample's wall
-            var split = profile.HasWallSplit ? new[] { "running/nanoseconds", "blocked/nanoseconds", "suspended/nanoseconds" } : new string[0];
+            // recorded profiles have the wall split: three sample types more, and queued and GC time when the profile
+            // has some (a recording that ran into a garbage collection has GC pauses), adding up to each sample's wall
+            var split = !profile.HasWallSplit ? new string[0]
+                : new[] { "running", "blocked", "suspended" }.Concat(profile.HasQueuedTime ? new[] { "queued" } : new string[0])
+                    .Concat(profile.HasGcPauses ? new[] { "gc" } : new string[0]).Select(t => t + "/nanoseconds").ToArray();
             Assert.That(p.SampleTypes.Select(t => p.S(t.Type) + "/" + p.S(t.Unit)),
                 Is.EqualTo(new[] { "calls/count", "wall/nanoseconds", "cpu/nanoseconds", "alloc/bytes" }.Concat(split)));
             if (profile.HasWallSplit)
                 // each type is shared among a node's threads on its own (so each type's total is exact): a sample's parts
                 // may then round a nanosecond or two away from its wall share
-                foreach (var s in p.Samples) Assert.That(s.Values[4] + s.Values[5] + s.Values[6], Is.EqualTo(s.Values[1]).Within(2), "running + blocked + suspended = wall");
+                foreach (var s in p.Samples) Assert.That(s.Values.Skip(4).Sum(), Is.EqualTo(s.Values[1]).Within(split.Length), "the split's parts = wall");
             Assert.That(p.S(p.DefaultSampleType), Is.EqualTo("wall"));
 
             var totals = NativeTotals.Of(native);

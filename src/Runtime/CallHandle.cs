@@ -105,24 +105,52 @@ namespace AsyncProf
         }
 
         // ---- the wall split (SuspendedTime): when the call's last segment suspended, handed from the thread that ends it
-        //      (MoveNextReturn) to the thread that resumes it, in either order.
-        const long ResumedFirst = -1;
-        long suspendedAt; // Clock ticks; 0 none; ResumedFirst: the resumption came before the segment's end
+        //      (MoveNextReturn) to the thread that resumes it, in either order. Each hand-off names its suspension (the
+        //      call's suspension count, mod 256, in the low byte of the ticks): a MoveNextReturn late enough to come after
+        //      its own resumption and the next suspension's end must not overwrite the newer news.
+        long suspendedAt; // 0: none; > 0: a segment's end (ticks, low byte: its suspension); < 0: that suspension resumed first
 
-        public void MarkSuspended(long now)
+        const long SeqMask = 0xFF;
+
+        /// <summary>The segment ending suspension <paramref name="suspension"/> (the call's count of them) ended at <paramref name="now"/>.</summary>
+        public void MarkSuspended(long now, int suspension)
         {
-            // The call already resumed on another thread: this suspension lasted no time.
-            if (Interlocked.CompareExchange(ref suspendedAt, now, 0) == ResumedFirst) Volatile.Write(ref suspendedAt, 0);
+            var mark = (now & ~SeqMask) | (suspension & SeqMask);
+            if (mark <= 0) mark = SeqMask + 1 | (suspension & SeqMask); // a clock that early: the mark must stay positive
+            while (true)
+            {
+                var current = Volatile.Read(ref suspendedAt);
+                if (current != 0 && IsLater(current, suspension)) return; // a later suspension's news is there: this one is stale
+                // its resumption came first, on another thread: this suspension lasted no time
+                var next = current < 0 && SameSuspension(current, suspension) ? 0 : mark;
+                if (Interlocked.CompareExchange(ref suspendedAt, next, current) == current) return;
+            }
         }
 
-        /// <summary>The ticks from the segment's end to <paramref name="now"/> (0 when it has not ended yet).</summary>
-        public long TakeSuspendedTicks(long now)
+        /// <summary>The ticks from the end of the segment before suspension <paramref name="suspension"/> to <paramref name="now"/> (0 when it has not ended yet).</summary>
+        public long TakeSuspendedTicks(long now, int suspension)
         {
-            var at = Interlocked.Exchange(ref suspendedAt, 0);
-            if (at == 0 && Interlocked.CompareExchange(ref suspendedAt, ResumedFirst, 0) != 0)
-                at = Interlocked.Exchange(ref suspendedAt, 0); // it ended meanwhile, after now
-            return at > 0 && now > at ? now - at : 0;
+            while (true)
+            {
+                var current = Volatile.Read(ref suspendedAt);
+                if (current > 0 && SameSuspension(current, suspension))
+                {
+                    if (Interlocked.CompareExchange(ref suspendedAt, 0, current) != current) continue;
+                    var at = TicksOf(current);
+                    return now > at ? now - at : 0;
+                }
+                if (current != 0 && IsLater(current, suspension)) return 0;
+                // not ended yet (or an older suspension's mark, never taken): its end, when it comes, lasted no time
+                if (Interlocked.CompareExchange(ref suspendedAt, long.MinValue | (suspension & SeqMask), current) == current) return 0;
+            }
         }
+
+        static bool SameSuspension(long value, int suspension) => ((value ^ suspension) & SeqMask) == 0;
+
+        static bool IsLater(long value, int suspension) => (sbyte)(byte)(value - suspension) > 0;
+
+        /// <summary>A mark's ticks: its low byte held the suspension, so the middle of the 256 ticks it hid (unbiased, ±128).</summary>
+        static long TicksOf(long mark) => (mark & ~SeqMask) + SeqMask / 2;
 
         // ---- the critical path (SuspendedTime): the last callee to complete while this call was suspended, and how
         //      much of this suspension it spent waiting for a thread before it started (queued work only)
@@ -132,7 +160,7 @@ namespace AsyncProf
         /// <summary>A callee of this call completed; while this call is suspended, it is the latest its resumption waited for.</summary>
         public void CalleeCompleted(CallNode callee)
         {
-            if (Volatile.Read(ref suspendedAt) > 0) Volatile.Write(ref lastCallee, callee);
+            if (Volatile.Read(ref suspendedAt) > 0) Volatile.Write(ref lastCallee, callee); // suspended now
         }
 
         /// <summary>
@@ -142,8 +170,9 @@ namespace AsyncProf
         /// </summary>
         public void QueuedWorkCompleted(CallNode callee, long startTicks)
         {
-            var at = Volatile.Read(ref suspendedAt);
-            if (at <= 0) return;
+            var mark = Volatile.Read(ref suspendedAt);
+            if (mark <= 0) return;
+            var at = TicksOf(mark);
             var queuedAt = QueueTimes.TakeCurrent();
             var waited = queuedAt == 0 ? 0 : startTicks - System.Math.Max(queuedAt, at);
             Volatile.Write(ref lastCalleeWaitedUs, waited > 0 ? (int)System.Math.Min(int.MaxValue, waited * Clock.TicksToNs / 1000) : 0);

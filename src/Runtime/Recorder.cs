@@ -213,7 +213,7 @@ namespace AsyncProf
                     call.HeldByParent = call.ParentHandle != null;
                     call.ParentHandle?.CalleeStarted();
                 }
-                var segmentEnd = t.Suspend(node);
+                var segmentEnd = t.Suspend(node, call.Suspends);
                 if (segmentEnd != 0) SuspendedTime.SegmentSuspended(ref call, segmentEnd);
             }
             catch (Exception e) { Fail(e, node.Session); }

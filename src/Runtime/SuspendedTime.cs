@@ -19,7 +19,7 @@ namespace AsyncProf
         /// </summary>
         public static void SegmentSuspended(ref AsyncCall call, long now)
         {
-            if (call.Handle != null) call.Handle.MarkSuspended(now);
+            if (call.Handle != null) call.Handle.MarkSuspended(now, call.Suspends);
             else call.SuspendedAt = now;
         }
 
@@ -29,7 +29,7 @@ namespace AsyncProf
             long ticks;
             if (call.Handle != null)
             {
-                ticks = call.Handle.TakeSuspendedTicks(now);
+                ticks = call.Handle.TakeSuspendedTicks(now, call.Suspends);
                 // the critical path: the callee that completed last during this suspension is what it waited on last
                 if (call.Handle.TakeLastCallee(out var waited) is CallNode last)
                 {

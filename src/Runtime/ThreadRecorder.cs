@@ -25,6 +25,7 @@ namespace AsyncProf
             public bool Suspending; // the segment suspended; it stays on top until its MoveNext returns
             public bool EndsAtReturn; // an async MoveNext, woven with a MoveNextReturn probe
             public bool EndsAtNextEvent; // a runtime-async frame: after a suspension it stays on top until the thread's next event
+            public int Suspension; // a suspending segment: which of its call's suspensions (the wall split's hand-off names it)
             public long CallId, ParentCallId, StartCpuNs; // timeline mode only
             public CallHandle? Handle; // this call's handle: an async call's own, a sync call's once a callee asked
             public CallHandle? ParentHandle; // its caller's, when known at entry (an async caller, or the logical one)
@@ -325,7 +326,7 @@ namespace AsyncProf
         /// (<see cref="EndAwaitingTop"/>); a sync iterator's segment ends here (its MoveNext returns right after).
         /// </summary>
         /// <returns>When the segment ended, or 0 when it ends at its MoveNext's return (wall split).</returns>
-        public long Suspend(CallNode node)
+        public long Suspend(CallNode node, int suspension)
         {
             for (var i = Depth - 1; i >= 0; i--)
             {
@@ -333,6 +334,7 @@ namespace AsyncProf
                 if (frames[i].EndsAtReturn)
                 {
                     frames[i].Suspending = true;
+                    frames[i].Suspension = suspension;
                     return 0;
                 }
                 var now = Event();
@@ -359,7 +361,7 @@ namespace AsyncProf
         public void PopSuspended(long now)
         {
             ref var f = ref frames[Depth - 1];
-            f.Handle?.MarkSuspended(now); // wall split: the segment's end, for the thread that resumes the call
+            f.Handle?.MarkSuspended(now, f.Suspension); // wall split: the segment's end, for the thread that resumes the call
             AddToTimeline(ref f, f.Node, now, Timeline.SegmentEnd.Suspend);
             f = default;
             Depth--;

@@ -17,19 +17,23 @@ namespace AsyncProf
     /// </summary>
     internal sealed class ProbeCorrection
     {
-        /// <summary>What is subtracted per probe pair: the calibration's figures, adjusted by the tails sampled in place.</summary>
-        public double InsideNs, OutsideNs;
-        /// <summary>Half the range of the per-call cost over the rounds: the stated error per corrected call.</summary>
-        public double SpreadNs;
-        public int Rounds, CallsPerRound;
         /// <summary>The calibration loop's own figures, and its sampled tails (the same sampler as in place).</summary>
         public double CalibratedInsideNs, CalibratedOutsideNs, LoopEnterTailNs, LoopExitTailNs;
+        /// <summary>Half the range of the loop's per-call cost over the rounds.</summary>
+        public double SpreadNs;
+        public int Rounds, CallsPerRound;
         /// <summary>Sampled events of the recording itself, and their mean tails; 0 events: too few were sampled, the calibration stands alone.</summary>
         public long InPlaceEvents;
         public double InPlaceEnterTailNs, InPlaceExitTailNs;
+        /// <summary>How much more (or less) the probe's tails cost in place than in the loop: 1 without an in-place measurement (see <see cref="For"/>).</summary>
+        public double Scale = 1;
         /// <summary>Wall time taken off the whole tree (sum over nodes of what each one's own figure lost).</summary>
         public long SubtractedWallNs;
 
+        /// <summary>What is subtracted per probe pair, inside the call and in its caller, and the stated error per corrected call.</summary>
+        public double InsideNs => CalibratedInsideNs * Scale;
+        public double OutsideNs => CalibratedOutsideNs * Scale;
+        public double ErrorNs => SpreadNs * Scale;
         public double PerCallNs => InsideNs + OutsideNs;
 
         /// <summary>Fewer sampled entries or exits than this in a recording (a short scope): its mean is noise, not used.</summary>
@@ -49,18 +53,13 @@ namespace AsyncProf
             c.InPlaceEvents = inPlace.Enters + inPlace.Exits;
             c.InPlaceEnterTailNs = inPlace.EnterTailNs;
             c.InPlaceExitTailNs = inPlace.ExitTailNs;
-            var scale = (c.InPlaceEnterTailNs + c.InPlaceExitTailNs) / loopTails;
-            c.InsideNs = CalibratedInsideNs * scale;
-            c.OutsideNs = CalibratedOutsideNs * scale;
-            c.SpreadNs = SpreadNs * scale;
+            c.Scale = (c.InPlaceEnterTailNs + c.InPlaceExitTailNs) / loopTails;
             return c;
         }
 
         /// <summary>The calibration alone (what a cached one shares): nothing in place, nothing subtracted yet.</summary>
         public ProbeCorrection CopyCalibration() => new ProbeCorrection
         {
-            InsideNs = CalibratedInsideNs,
-            OutsideNs = CalibratedOutsideNs,
             SpreadNs = SpreadNs,
             Rounds = Rounds,
             CallsPerRound = CallsPerRound,
@@ -107,7 +106,7 @@ namespace AsyncProf
                     SpreadNs = (totals[RoundCount - 2] - totals[1]) / 2, // the extreme rounds are preemptions, not spread
                     Rounds = RoundCount,
                     CallsPerRound = Calls,
-                }.CopyCalibration();
+                };
             }
             catch (Exception)
             {

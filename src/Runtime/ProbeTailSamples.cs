@@ -30,18 +30,15 @@ namespace AsyncProf
         }
 
         /// <summary>A sampled entry whose clock reading was <paramref name="start"/> ends now.</summary>
-        public void EnterEnded(long start)
-        {
-            var ticks = Clock.Now() - start;
-            if (ticks < MaxSampleTicks) { enterTicks += ticks; enters++; }
-            Countdown = NextInterval();
-        }
+        public void EnterEnded(long start) => Ended(start, ref enterTicks, ref enters);
 
         /// <summary>A sampled exit whose clock reading was <paramref name="start"/> ends now.</summary>
-        public void ExitEnded(long start)
+        public void ExitEnded(long start) => Ended(start, ref exitTicks, ref exits);
+
+        void Ended(long start, ref long sum, ref long count)
         {
             var ticks = Clock.Now() - start;
-            if (ticks < MaxSampleTicks) { exitTicks += ticks; exits++; }
+            if (ticks < MaxSampleTicks) { sum += ticks; count++; }
             Countdown = NextInterval();
         }
 

@@ -207,7 +207,7 @@ namespace AsyncProf
             w.StartObject("probeCorrection");
             w.Number("insideNs", c.InsideNs);
             w.Number("outsideNs", c.OutsideNs);
-            w.Number("errorNs", c.SpreadNs);
+            w.Number("errorNs", c.ErrorNs);
             w.Number("subtractedWallNs", c.SubtractedWallNs);
             w.Number("rounds", c.Rounds);
             w.Number("callsPerRound", c.CallsPerRound);

@@ -129,8 +129,8 @@ namespace AsyncProf.Tests.Runtime
             Assert.That(c.InPlaceEvents, Is.EqualTo(2000));
             Assert.That(c.InsideNs, Is.EqualTo(20 * (2 * tailNs) / 30).Within(1e-9).Percent);
             Assert.That(c.OutsideNs, Is.EqualTo(10 * (2 * tailNs) / 30).Within(1e-9).Percent);
-            Assert.That(c.SpreadNs, Is.EqualTo(2 * tailNs / 30).Within(1e-9).Percent);
-            Assert.That(calibration.InsideNs, Is.EqualTo(0), "the calibration itself is not changed");
+            Assert.That(c.ErrorNs, Is.EqualTo(2 * tailNs / 30).Within(1e-9).Percent);
+            Assert.That((calibration.InsideNs, calibration.OutsideNs), Is.EqualTo((20.0, 10.0)), "the calibration itself is not changed");
         }
     }
 }

@@ -116,7 +116,8 @@ namespace AsyncProf
         /// Splits a window's CPU time over its entries (and clears them). Every interval but the last is shorter
         /// than the long-interval threshold (a long one closes the window), so those are taken as running code: they
         /// get CPU at up to one ns per ns, in proportion to their wall time; the last interval, which may have
-        /// blocked or idled, gets the rest. Without a CPU clock, running wall time stands for CPU time.
+        /// blocked or idled, gets the rest, up to its wall time (what the clock read beyond the window's wall is the
+        /// profiler's). Without a CPU clock, running wall time stands for CPU time.
         /// GC pauses that ended in the window (at most its wall) are shared over its intervals like wall time, each
         /// share taken out of the interval's off-CPU time first (a thread stopped by another's GC was off CPU), the
         /// rest out of its CPU (a thread that ran the collection itself was on CPU): docs/profile-schema.md#gc-pauses.
@@ -132,7 +133,9 @@ namespace AsyncProf
             var cpuNs = hasCpuClock ? Math.Max(0, threadCpuNs) : windowNs;
             var prefixCpu = Math.Min(cpuNs, prefixNs);
             var prefixRate = !hasCpuClock ? 1 : prefixNs > 0 ? prefixCpu / prefixNs : 0;
-            var finalRate = !hasCpuClock ? 1 : finalNs > 0 ? (cpuNs - prefixCpu) / finalNs : 0;
+            // at most one ns per ns too: the CPU clock is read just after the window's end, so a window can read more
+            // CPU than wall (the read itself, a few hundred ns); a short last interval must not take that as its own
+            var finalRate = !hasCpuClock ? 1 : finalNs > 0 ? Math.Min(1, (cpuNs - prefixCpu) / finalNs) : 0;
             var gcRate = windowNs > 0 ? Math.Min(windowNs, Math.Max(0, gcNs)) / windowNs : 0;
             for (var i = 0; i < count; i++)
             {

@@ -167,6 +167,18 @@ namespace AsyncProf.Tests.Runtime
         }
 
         [Test]
+        public void A_window_that_reads_more_CPU_than_wall_gives_no_interval_more_CPU_than_its_wall()
+        {
+            // the CPU clock is read after the window's end: here it read 300 ns more than the window's wall
+            var a = NewNode(1);
+            var b = NewNode(2);
+            var w = WindowOf((a, 960), (b, 64));
+            w.Close(now: 1024, hasCpuClock: true, cpuNow: 1324, gcNow: 0, ticksToNs: 1);
+            Assert.That(a.SelfCpuNs, Is.EqualTo(960));
+            Assert.That(b.SelfCpuNs, Is.EqualTo(64), "the short last interval runs at most one ns per ns");
+        }
+
+        [Test]
         public void A_window_started_again_forgets_its_entries()
         {
             var a = NewNode(1);

@@ -189,11 +189,14 @@ namespace AsyncProf
         /// its own inside parts and its direct callees' outside parts. An async call counts one pair per running
         /// segment (its start and each resumption). A node never ends shorter than its callees together, nor below 0.
         /// Detached callees ran outside their caller's call: they take nothing off it.
+        /// The probe runs on CPU: a node's wall loses exactly the CPU its subtree lost. Unclamped that is the same
+        /// sum (its own pairs' inside part, the whole pair of every call below); where a self CPU figure had less to
+        /// give (an over-estimated pair), the wall keeps it too, so no node ends with more CPU than wall on that account.
         /// </summary>
-        void SubtractProbeCost(ProbeCorrection c)
+        internal void SubtractProbeCost(ProbeCorrection c)
         {
             var count = Nodes.Count;
-            var pairsBelow = new long[count];
+            var cpuTakenBelow = new long[count]; // self CPU the subtree under each node lost, attached callees only
             var childPairs = new long[count];
             var childWall = new long[count]; // corrected, summed
             var longestChild = new long[count]; // corrected
@@ -202,7 +205,9 @@ namespace AsyncProf
             {
                 var n = Nodes[i];
                 var pairs = n.Calls + n.Suspends;
-                var wall = n.WallNs - (long)(pairs * c.InsideNs + pairsBelow[i] * c.PerCallNs);
+                var selfCpu = Math.Max(0, n.SelfCpuNs - (long)(pairs * c.InsideNs + childPairs[i] * c.OutsideNs));
+                var cpuTaken = n.SelfCpuNs - selfCpu + cpuTakenBelow[i];
+                var wall = n.WallNs - cpuTaken;
                 // callees that ran one after another must still fit inside; concurrent ones (raw sum above the
                 // node's own wall) each must; and nothing ends longer than it was measured
                 var floor = rawChildWall[i] <= n.WallNs ? childWall[i] : longestChild[i];
@@ -210,10 +215,10 @@ namespace AsyncProf
                 var raw = n.WallNs;
                 c.SubtractedWallNs += raw - corrected;
                 n.WallNs = corrected;
-                n.SelfCpuNs = Math.Max(0, n.SelfCpuNs - (long)(pairs * c.InsideNs + childPairs[i] * c.OutsideNs));
+                n.SelfCpuNs = selfCpu;
                 n.CpuNs = n.SelfCpuNs;
                 if (n.ParentIndex < 0 || n.Detached > 0) continue;
-                pairsBelow[n.ParentIndex] += pairs + pairsBelow[i];
+                cpuTakenBelow[n.ParentIndex] += cpuTaken;
                 childPairs[n.ParentIndex] += pairs;
                 childWall[n.ParentIndex] += n.WallNs;
                 longestChild[n.ParentIndex] = Math.Max(longestChild[n.ParentIndex], n.WallNs);

@@ -132,5 +132,22 @@ namespace AsyncProf.Tests.Runtime
             Assert.That(c.ErrorNs, Is.EqualTo(2 * tailNs / 30).Within(1e-9).Percent);
             Assert.That((calibration.InsideNs, calibration.OutsideNs), Is.EqualTo((20.0, 10.0)), "the calibration itself is not changed");
         }
+
+        [Test]
+        public void A_wall_loses_only_the_CPU_its_subtree_could_give_so_CPU_never_ends_above_it()
+        {
+            // a leaf of 1,000 calls whose self CPU (10 µs) is less than its pairs' inside part (30 µs): it can give
+            // only 10 µs; its busy caller ran 110 µs of CPU in 120 µs of wall, CPU and wall equal over the two
+            var snapshot = new ProfileSnapshot();
+            var caller = new ProfileSnapshot.CallNodeSnapshot { Calls = 1, WallNs = 120_000, SelfCpuNs = 110_000 };
+            var leaf = new ProfileSnapshot.CallNodeSnapshot { ParentIndex = 0, Calls = 1000, WallNs = 100_000, SelfCpuNs = 10_000 };
+            snapshot.Nodes.Add(caller);
+            snapshot.Nodes.Add(leaf);
+            snapshot.SubtractProbeCost(new ProbeCorrection { CalibratedInsideNs = 30, CalibratedOutsideNs = 30 });
+            Assert.That(leaf.SelfCpuNs, Is.EqualTo(0));
+            Assert.That(caller.SelfCpuNs, Is.EqualTo(110_000 - 30 - 1000 * 30));
+            Assert.That(caller.SelfCpuNs + leaf.SelfCpuNs, Is.LessThanOrEqualTo(caller.WallNs), "inclusive CPU within wall, as before the correction");
+            Assert.That(leaf.WallNs, Is.EqualTo(90_000), "the leaf's wall lost what its CPU could give");
+        }
     }
 }

@@ -24,6 +24,7 @@ namespace AsyncProf.Weaver
         readonly NameFilter filter;
         readonly WeaveResult result = new WeaveResult();
         StateMachineMap machines = null!;
+        readonly Dictionary<MethodDefinition, MethodDefinition> copies = new Dictionary<MethodDefinition, MethodDefinition>(); // ordinary splits: original → copy
 
         public ModuleRewriter(ModuleDefinition module, string file, WeaverSettings settings, IWeaverLog log)
         {
@@ -55,6 +56,14 @@ namespace AsyncProf.Weaver
                 }
             }
 
+            try
+            {
+                result.DirectCalls = ProfiledCallSites.Redirect(copies);
+            }
+            catch (Exception e) when (!(e is WeavingException))
+            {
+                throw new WeavingException(file + ": internal error pointing profiled copies at each other: " + e.Message, e);
+            }
             table.AddToModule();
             return result;
         }
@@ -142,6 +151,7 @@ namespace AsyncProf.Weaver
             var returns = AwaitableReturn.Of(method);
             var index = table.Add(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task, name, location);
             var woven = ProfiledCopy.CanSplit(method) ? SplitAndMarkSites(method, index, () => ProfiledCopy.Split(method, probes))! : method;
+            if (woven != method) copies.Add(method, woven);
             OrdinaryMethodWeaver.Weave(woven, index, table, probes, returns);
             result.Count(returns == AwaitableReturnKind.None ? MethodKind.Sync : MethodKind.Task);
         }

@@ -15,6 +15,8 @@ namespace AsyncProf.Weaver
         public int RuntimeAsyncMethods { get; set; }
         /// <summary>Blocking call sites marked in profiled copies (Task.Wait, .Result, Monitor.Enter, Thread.Sleep...).</summary>
         public int BlockingSites { get; set; }
+        /// <summary>Call sites in profiled copies pointed straight at the callee's copy (see ProfiledCallSites).</summary>
+        public int DirectCalls { get; set; }
         /// <summary>Methods the weaver refused (shapes it cannot wrap); each one was warned about.</summary>
         public int Skipped { get; set; }
 

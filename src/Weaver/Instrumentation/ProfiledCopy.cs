@@ -90,7 +90,9 @@ namespace AsyncProf.Weaver.Instrumentation
 
         static MethodDefinition CreateCopy(MethodDefinition original)
         {
-            var attributes = MethodAttributes.Private | MethodAttributes.HideBySig | (original.Attributes & MethodAttributes.Static);
+            // internal, so other types' copies can call it direct (ProfiledCallSites); private in an interface
+            var access = original.DeclaringType.IsInterface ? MethodAttributes.Private : MethodAttributes.Assembly;
+            var attributes = access | MethodAttributes.HideBySig | (original.Attributes & MethodAttributes.Static);
             var copy = new MethodDefinition(CopyName(original), attributes, original.ReturnType)
             {
                 ImplAttributes = original.ImplAttributes & ~MethodImplAttributes.Synchronized, // the forwarder holds the lock

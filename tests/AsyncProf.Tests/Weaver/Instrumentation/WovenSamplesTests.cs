@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Threading.Tasks;
 using AsyncProf.Weaver;
+using AsyncProf.Weaver.Instrumentation;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 using NUnit.Framework;
@@ -254,6 +255,55 @@ namespace AsyncProf.Tests.Weaver.Instrumentation
             {
                 context.Unload();
             }
+        }
+
+        [Test]
+        public void Profiled_copies_call_each_other_direct_where_the_call_is_not_chosen_at_run_time()
+        {
+            var calls = woven.GetType(Ns + "Calls");
+            string[] Targets(string method) => calls.Methods.Single(m => m.Name == method).Body.Instructions
+                .Where(i => i.OpCode == OpCodes.Call || i.OpCode == OpCodes.Callvirt)
+                .Select(i => (MethodReference)i.Operand)
+                .Where(m => m.DeclaringType.Namespace + "." == Ns || m.DeclaringType.GetElementType().Namespace + "." == Ns)
+                .Select(m => m.Name).ToArray();
+
+            var profiled = Targets("All" + ProfiledCopy.Suffix);
+            Assert.That(profiled, Is.SupersetOf(new[] { "Twice", "Step", "Square", "Length", "Pick", "Base" }.Select(n => n + ProfiledCopy.Suffix)),
+                "static, instance (callvirt), generic type (both ways) and generic method calls go to the copies");
+            Assert.That(profiled, Does.Contain("Virtual").And.Contain("Locked"),
+                "a virtual call stays dispatched; a synchronized method is entered through its forwarder, which locks");
+            Assert.That(Targets("All").Where(n => n.EndsWith(ProfiledCopy.Suffix)), Is.EqualTo(new[] { "All" + ProfiledCopy.Suffix }),
+                "the original, which runs idle, calls originals: only its forwarder names a copy");
+            Assert.That(result.DirectCalls, Is.GreaterThanOrEqualTo(6));
+            Assert.That(calls.Methods.Single(m => m.Name == "Twice" + ProfiledCopy.Suffix).IsAssembly, "internal, so other types' copies may call it");
+        }
+
+        [Test]
+        public void Direct_calls_between_copies_record_each_callee_once_per_call()
+        {
+            var context = new AssemblyLoadContext("woven-direct-calls", isCollectible: true);
+            var profile = Path.Combine(WeaverTestFiles.NewFolder("direct-calls"), "profile.json");
+            try
+            {
+                var type = context.LoadFromAssemblyPath(Path.GetFullPath(wovenPath)).GetType(Ns + "Calls")!;
+                var all = type.GetMethod("All")!;
+                var instance = Activator.CreateInstance(type);
+                Assert.That(all.Invoke(instance, new object[] { 1 }), Is.EqualTo(36), "idle");
+                Profiler.Start();
+                try { Assert.That(all.Invoke(instance, new object[] { 1 }), Is.EqualTo(36), "recording"); }
+                finally { Profiler.Stop(); }
+                Profiler.Save(profile);
+            }
+            finally
+            {
+                context.Unload();
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(profile));
+            var functions = json.RootElement.GetProperty("functions").EnumerateArray()
+                .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("calls").GetInt64());
+            foreach (var callee in new[] { "Calls.All", "Calls.Twice", "Calls.Step", "Calls.Virtual", "Calls.Locked", "Box<T>.Square", "Box<T>.Length", "Calls.Pick<T>", "Calls.Base" })
+                Assert.That(functions.TryGetValue(Ns + callee, out var n) ? n : 0, Is.EqualTo(1), callee);
         }
 
         [Test]
